@@ -1,0 +1,64 @@
+import { currentScope } from "./cell-scope";
+import { createDisplay } from "./display-api";
+import { KeyboardInterrupt } from "./interrupt-error";
+
+/** How long one blocking wait may last before `sleepSync` lets an interrupt in. */
+const SLEEP_SLICE_MS = 50;
+
+function scopeOrThrow(what: string) {
+  const scope = currentScope();
+  if (!scope) throw new Error(`${what} can only be used from code a cell started`);
+  return scope;
+}
+
+/** A promise that settles after `ms`, or rejects at once when the cell is interrupted. */
+export function sleep(ms: number): Promise<void> {
+  const signal = currentScope()?.signal;
+  return new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(new KeyboardInterrupt());
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new KeyboardInterrupt());
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, Math.max(0, ms));
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+const blocker = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Block this thread, like Python's `time.sleep`: nothing else on its event loop runs meanwhile.
+ * Waits in short slices so that an interrupt can stop it.
+ */
+export function sleepSync(ms: number): void {
+  const end = performance.now() + Math.max(0, ms);
+  for (let left = end - performance.now(); left > 0; left = end - performance.now()) {
+    Atomics.wait(blocker, 0, 0, Math.min(left, SLEEP_SLICE_MS));
+  }
+}
+
+export function input(prompt = ""): Promise<string> {
+  return scopeOrThrow("input()").output.requestInput(String(prompt), false);
+}
+
+export function password(prompt = ""): Promise<string> {
+  return scopeOrThrow("password()").output.requestInput(String(prompt), true);
+}
+
+export function clearOutput(opts: { wait?: boolean } = {}): void {
+  scopeOrThrow("clearOutput()").output.clearOutput(opts.wait === true);
+}
+
+export const display = createDisplay();
+
+/** Put the cell API on the global object, where converted cells look names up. */
+export function installCellGlobals(target: Record<string, unknown> = globalThis as never): void {
+  const api: Record<string, unknown> = { display, clearOutput, input, password, sleep, sleepSync };
+  for (const [name, value] of Object.entries(api)) {
+    Object.defineProperty(target, name, { value, writable: true, configurable: true, enumerable: false });
+  }
+}

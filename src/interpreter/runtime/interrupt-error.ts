@@ -1,0 +1,16 @@
+/**
+ * What a cell sees when the user interrupts it: the same name as Python's exception, because
+ * that is what notebook users and front ends already recognise.
+ */
+export class KeyboardInterrupt extends Error {
+  constructor(message = "Interrupted by the user") {
+    super(message);
+    this.name = "KeyboardInterrupt";
+  }
+}
+
+export function isVmInterrupt(e: unknown): boolean {
+  return (
+    typeof e === "object" && e !== null && (e as { code?: unknown }).code === "ERR_SCRIPT_EXECUTION_INTERRUPTED"
+  );
+}

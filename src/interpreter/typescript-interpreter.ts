@@ -1,0 +1,166 @@
+import * as path from "path";
+import { ErrorFields } from "../protocol/content";
+import {
+  CellOutput,
+  Completion,
+  ExecuteOutcome,
+  ExecuteRequest,
+  ExpressionValue,
+  Inspection,
+  Interpreter,
+  IsCompleteStatus,
+  LanguageDescription,
+} from "./interpreter";
+import { TypeScriptCompiler } from "./typescript/compiler";
+import { CellDiagnostic } from "./typescript/compiler-protocol";
+import { CELL_GLOBALS_DECLARATIONS } from "./runtime/cell-globals-decl";
+import { display, installCellGlobals } from "./runtime/cell-globals";
+import { createTslabCompat } from "./runtime/display-api";
+import { CellRequire } from "./runtime/cell-require";
+import { CellRunner } from "./runtime/cell-runner";
+import { createNotebookNames } from "./runtime/notebook-names";
+import { captureProcessOutput } from "./runtime/output-capture";
+import { render } from "./runtime/mime";
+import { toErrorFields } from "./runtime/error-fields";
+import { formatDiagnostics } from "./typescript/diagnostics";
+import { typescriptVersion, kernelVersion } from "../versions";
+
+export interface TypeScriptInterpreterOptions {
+  /** Where `import` and `require` resolve from: the notebook's folder. */
+  rootDir: string;
+}
+
+/** TypeScript cells: type-checked against earlier cells by tslab's converter, run on this thread. */
+export class TypeScriptInterpreter implements Interpreter {
+  readonly language: LanguageDescription = {
+    name: "typescript",
+    version: typescriptVersion(),
+    mimetype: "text/typescript",
+    file_extension: ".ts",
+    codemirror_mode: "typescript",
+    pygments_lexer: "typescript",
+    nbconvert_exporter: "script",
+  };
+  readonly banner: string;
+
+  private readonly compiler = new TypeScriptCompiler();
+  private readonly names = createNotebookNames();
+  private readonly cellRequire: CellRequire;
+  private readonly runner: CellRunner;
+  /** Declarations of every name the notebook has defined so far, as the compiler wrote them. */
+  private declarations = "";
+
+  constructor(options: TypeScriptInterpreterOptions) {
+    this.banner =
+      `ts-concurrency-kernel ${kernelVersion()} — TypeScript ${this.language.version} on Node ${process.version}\n` +
+      "Cells are type-checked across the notebook; %%threads, %%processes and %%async run a cell as concurrent tasks.";
+    const tslab = createTslabCompat(display, {
+      tslab: "1.0.22",
+      typescript: this.language.version,
+      node: process.version,
+    });
+    this.cellRequire = new CellRequire(path.resolve(options.rootDir), { tslab });
+    this.runner = new CellRunner(this.names, this.cellRequire.require);
+    // The compiler resolves these names to their declarations in the notebook's context, so
+    // compiled cells read them from the notebook's names; the global copies serve plain JS modules.
+    installCellGlobals(this.names);
+    installCellGlobals();
+    captureProcessOutput();
+    // Loading the compiler takes about a second; start now, in the background.
+    void this.compiler.warmUp().catch(() => undefined);
+  }
+
+  async execute(request: ExecuteRequest): Promise<ExecuteOutcome> {
+    const filename = `Cell[${request.executionCount}]`;
+    const converted = await this.compile(request.code);
+    if (converted.kind === "diagnostics") {
+      return { kind: "error", error: formatDiagnostics(request.code, converted.diagnostics) };
+    }
+    this.cellRequire.addTranspiled(converted.sideOutputs);
+    try {
+      await this.runner.run({ js: converted.js, hasTopLevelAwait: converted.hasTopLevelAwait, filename }, request.output);
+    } catch (e) {
+      // Names the cell declared before it failed do exist now; keep them known to later cells.
+      this.declarations = converted.declarations;
+      return { kind: "error", error: toErrorFields(e) };
+    }
+    this.declarations = converted.declarations;
+    const value = this.takeLastValue(converted.lastExpressionVar);
+    if (value === undefined || request.silent) return { kind: "ok" };
+    try {
+      return { kind: "ok", result: render(value) };
+    } catch (e) {
+      return { kind: "error", error: toErrorFields(e) };
+    }
+  }
+
+  async evaluate(expressions: Record<string, string>, output: CellOutput): Promise<Record<string, ExpressionValue>> {
+    const results: Record<string, ExpressionValue> = {};
+    for (const [key, expr] of Object.entries(expressions)) {
+      results[key] = await this.evaluateOne(expr, output);
+    }
+    return results;
+  }
+
+  async complete(code: string, cursor: number): Promise<Completion> {
+    const c = await this.compiler.request("complete", { declarations: this.context(), code, position: cursor });
+    return { matches: c.matches, cursorStart: c.start, cursorEnd: c.end };
+  }
+
+  async inspect(code: string, cursor: number, detailLevel: 0 | 1): Promise<Inspection> {
+    const info = await this.compiler.request("inspect", { declarations: this.context(), code, position: cursor });
+    if (!info) return { found: false, data: {} };
+    const parts = [info.signature];
+    if (info.documentation) parts.push("", info.documentation);
+    if (detailLevel > 0) for (const t of info.tags) parts.push(`@${t.name} ${t.text}`.trimEnd());
+    const text = parts.join("\n");
+    const markdown = "```typescript\n" + info.signature + "\n```" + (info.documentation ? "\n\n" + info.documentation : "");
+    return { found: true, data: { "text/plain": text, "text/markdown": markdown } };
+  }
+
+  isComplete(code: string): Promise<IsCompleteStatus> {
+    return this.compiler.request("isComplete", { code });
+  }
+
+  interrupt(): void {
+    this.runner.interrupt();
+  }
+
+  async shutdown(): Promise<void> {
+    this.runner.interrupt();
+    await this.compiler.close();
+  }
+
+  private context(): string {
+    return CELL_GLOBALS_DECLARATIONS + this.declarations;
+  }
+
+  private compile(code: string) {
+    return this.compiler.request("convert", { declarations: this.context(), code });
+  }
+
+  private takeLastValue(name: string | undefined): unknown {
+    if (!name) return undefined;
+    const value = this.names[name];
+    delete this.names[name];
+    return value;
+  }
+
+  private async evaluateOne(expr: string, output: CellOutput): Promise<ExpressionValue> {
+    const converted = await this.compile(expr);
+    if (converted.kind === "diagnostics") return { status: "error", ...formatDiagnostics(expr, converted.diagnostics) };
+    try {
+      await this.runner.run(
+        { js: converted.js, hasTopLevelAwait: converted.hasTopLevelAwait, filename: "user_expression" },
+        output,
+      );
+      const r = render(this.takeLastValue(converted.lastExpressionVar));
+      return { status: "ok", data: r.data, metadata: r.metadata };
+    } catch (e) {
+      const fields: ErrorFields = toErrorFields(e);
+      return { status: "error", ...fields };
+    }
+  }
+}
+
+export type { CellDiagnostic };

@@ -1,0 +1,36 @@
+import { Channel, Envelope } from "../protocol/message";
+
+/** The connection file Jupyter hands a kernel (see the messaging spec, "Connection files"). */
+export interface ConnectionInfo {
+  transport: "tcp" | "ipc";
+  ip: string;
+  shell_port: number;
+  iopub_port: number;
+  stdin_port: number;
+  control_port: number;
+  hb_port: number;
+  key: string;
+  signature_scheme: string;
+  kernel_name?: string;
+}
+
+export type IncomingChannel = Exclude<Channel, "iopub">;
+
+export interface TransportHandlers {
+  /** A verified, parsed message. Unsigned, badly signed or malformed messages never get here. */
+  onMessage(channel: IncomingChannel, envelope: Envelope): void;
+  /**
+   * The transport died underneath the kernel (its worker thread crashed or exited). Without this
+   * handler the failure is only logged; heartbeats stop either way, so the frontend will notice.
+   */
+  onFatal?(error: Error): void;
+}
+
+/** The kernel side of the wire, as the kernel core sees it. Only the transport imports zeromq. */
+export interface KernelTransport {
+  /** Queued per socket and sent in order; never throws because a socket is busy. */
+  send(channel: Channel, envelope: Envelope<unknown>): void;
+  /** Resolves once everything queued so far has been handed to ZeroMQ. */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
