@@ -22,12 +22,24 @@ import { createNotebookNames } from "./runtime/notebook-names";
 import { captureProcessOutput } from "./runtime/output-capture";
 import { render } from "./runtime/mime";
 import { toErrorFields } from "./runtime/error-fields";
+import { KeyboardInterrupt } from "./runtime/interrupt-error";
 import { formatDiagnostics } from "./typescript/diagnostics";
 import { typescriptVersion, kernelVersion } from "../versions";
+import { parseCell } from "../magics/magic-registry";
+import { MagicUsageError } from "../magics/magic-error";
+import { BODY_VAR, ConcurrentCellHost, runConcurrentCell, wrapBody } from "../concurrency/concurrent-cell";
+import { Executor } from "../concurrency/executor";
+import { ExecutorKind } from "../concurrency/timing";
+import { MainThreadExecutor } from "../concurrency/executors/main-thread-executor";
+import { PoolExecutor } from "../concurrency/executors/pool-executor";
+import { NotebookRegistry } from "./notebook-registry";
+import { InterruptGate } from "../transport/interrupt-gate";
 
 export interface TypeScriptInterpreterOptions {
   /** Where `import` and `require` resolve from: the notebook's folder. */
   rootDir: string;
+  /** Shared with the transport so that interrupts only strike where a cell can take them. */
+  interruptGate?: InterruptGate;
 }
 
 /** TypeScript cells: type-checked against earlier cells by tslab's converter, run on this thread. */
@@ -49,6 +61,11 @@ export class TypeScriptInterpreter implements Interpreter {
   private readonly runner: CellRunner;
   /** Declarations of every name the notebook has defined so far, as the compiler wrote them. */
   private declarations = "";
+  private readonly registry: NotebookRegistry;
+  private readonly executors = new Map<ExecutorKind, Executor>();
+  private readonly serialWallMs = new Map<string, number>();
+  /** The cell being compiled, until it starts running; an interrupt then cancels it. */
+  private compiling: { interrupted: boolean } | undefined;
 
   constructor(options: TypeScriptInterpreterOptions) {
     this.banner =
@@ -60,7 +77,8 @@ export class TypeScriptInterpreter implements Interpreter {
       node: process.version,
     });
     this.cellRequire = new CellRequire(path.resolve(options.rootDir), { tslab });
-    this.runner = new CellRunner(this.names, this.cellRequire.require);
+    this.registry = new NotebookRegistry(path.resolve(options.rootDir));
+    this.runner = new CellRunner(this.names, this.cellRequire.require, options.interruptGate);
     // The compiler resolves these names to their declarations in the notebook's context, so
     // compiled cells read them from the notebook's names; the global copies serve plain JS modules.
     installCellGlobals(this.names);
@@ -72,7 +90,13 @@ export class TypeScriptInterpreter implements Interpreter {
 
   async execute(request: ExecuteRequest): Promise<ExecuteOutcome> {
     const filename = `Cell[${request.executionCount}]`;
-    const converted = await this.compile(request.code);
+    const compiling = { interrupted: false };
+    this.compiling = compiling;
+    const converted = await this.compile(request.code).finally(() => (this.compiling = undefined));
+    // Nothing runs while a cell compiles, so an interrupt then must stop the cell from starting.
+    if (compiling.interrupted) {
+      return { kind: "error", error: toErrorFields(new KeyboardInterrupt("Interrupted before the cell started")) };
+    }
     if (converted.kind === "diagnostics") {
       return { kind: "error", error: formatDiagnostics(request.code, converted.diagnostics) };
     }
@@ -82,9 +106,11 @@ export class TypeScriptInterpreter implements Interpreter {
     } catch (e) {
       // Names the cell declared before it failed do exist now; keep them known to later cells.
       this.declarations = converted.declarations;
+      this.registry.record(request.executionCount, converted.js, converted.imports);
       return { kind: "error", error: toErrorFields(e) };
     }
     this.declarations = converted.declarations;
+    this.registry.record(request.executionCount, converted.js, converted.imports);
     const value = this.takeLastValue(converted.lastExpressionVar);
     if (value === undefined || request.silent) return { kind: "ok" };
     try {
@@ -103,12 +129,16 @@ export class TypeScriptInterpreter implements Interpreter {
   }
 
   async complete(code: string, cursor: number): Promise<Completion> {
-    const c = await this.compiler.request("complete", { declarations: this.context(), code, position: cursor });
-    return { matches: c.matches, cursorStart: c.start, cursorEnd: c.end };
+    const view = asTypeScript(code);
+    if (cursor < view.from) return { matches: [], cursorStart: cursor, cursorEnd: cursor };
+    const c = await this.compiler.request("complete", { declarations: this.context(), code: view.code, position: cursor + view.shift });
+    return { matches: c.matches, cursorStart: c.start - view.shift, cursorEnd: c.end - view.shift };
   }
 
   async inspect(code: string, cursor: number, detailLevel: 0 | 1): Promise<Inspection> {
-    const info = await this.compiler.request("inspect", { declarations: this.context(), code, position: cursor });
+    const view = asTypeScript(code);
+    if (cursor < view.from) return { found: false, data: {} };
+    const info = await this.compiler.request("inspect", { declarations: this.context(), code: view.code, position: cursor + view.shift });
     if (!info) return { found: false, data: {} };
     const parts = [info.signature];
     if (info.documentation) parts.push("", info.documentation);
@@ -123,6 +153,7 @@ export class TypeScriptInterpreter implements Interpreter {
   }
 
   interrupt(): void {
+    if (this.compiling) this.compiling.interrupted = true;
     this.runner.interrupt();
   }
 
@@ -164,3 +195,27 @@ export class TypeScriptInterpreter implements Interpreter {
 }
 
 export type { CellDiagnostic };
+
+const isOwn = (k: string | symbol) => k === BODY_VAR || k === "tsLastExpr" || k === "__esModule";
+
+/** Output of code the kernel runs for itself (a --map expression, loading a task body) goes nowhere. */
+const silentOutput: CellOutput = {
+  stream: () => undefined,
+  display: () => undefined,
+  updateDisplay: () => undefined,
+  clearOutput: () => undefined,
+  requestInput: () => Promise.reject(new Error("input() is not available here")),
+};
+
+/**
+ * The TypeScript the compiler should see for a cell: a magic cell's body wrapped as the task
+ * function (so completion and hover work inside it), with how cursor positions shift.
+ */
+function asTypeScript(code: string): { code: string; shift: number; from: number } {
+  const m = /^\s*%%[^\n]*(\n|$)/.exec(code);
+  if (!m) return { code, shift: 0, from: 0 };
+  const body = code.slice(m[0].length);
+  const wrapped = wrapBody(body);
+  const head = wrapped.indexOf("\n") + 1;
+  return { code: wrapped, shift: head - m[0].length, from: m[0].length };
+}

@@ -13,6 +13,7 @@ import { kernelInfo } from "./kernel-info";
 import { ExecuteHandler } from "./execute";
 import { InfoHandlers } from "./info-handlers";
 import { log } from "./log";
+import { InterruptGate, markBusy, markIdle } from "../transport/interrupt-gate";
 
 type Handlers<Requests, K extends keyof Requests> = {
   [P in K]: (request: Envelope<Requests[P]>, channel: IncomingChannel) => Promise<void> | void;
@@ -21,6 +22,8 @@ type Handlers<Requests, K extends keyof Requests> = {
 export interface KernelOptions {
   /** Called once a shutdown_request has been answered; the host then tears the process down. */
   onShutdown(restart: boolean): void;
+  /** Marked busy for the length of each execute_request (see transport/interrupt-gate.ts). */
+  interruptGate?: InterruptGate;
 }
 
 /**
@@ -145,15 +148,23 @@ export class Kernel {
   }
 
   private async runExecute(request: Envelope<ShellRequests["execute_request"]>, channel: IncomingChannel) {
-    const { reply, metadata, stopOnError } = await this.execute.run(request);
-    this.reply(channel, request, "execute_reply", reply, metadata);
-    if (stopOnError) {
-      // Requests the client sent before it saw this error are still crossing from the transport;
-      // the round trip of a flush brings them into the queue before we decide what to abort.
-      await this.transport.flush();
-      for (const q of this.shellQueue) {
-        if (q.envelope.message.header.msg_type === "execute_request") this.toAbort.add(q.envelope.message.header.msg_id);
-      }
+    const gate = this.options.interruptGate;
+    if (gate) markBusy(gate);
+    try {
+      const { reply, metadata, stopOnError } = await this.execute.run(request);
+      this.reply(channel, request, "execute_reply", reply, metadata);
+      if (stopOnError) await this.abortQueuedExecutes();
+    } finally {
+      if (gate) markIdle(gate);
+    }
+  }
+
+  private async abortQueuedExecutes(): Promise<void> {
+    // Requests the client sent before it saw this error are still crossing from the transport;
+    // the round trip of a flush brings them into the queue before we decide what to abort.
+    await this.transport.flush();
+    for (const q of this.shellQueue) {
+      if (q.envelope.message.header.msg_type === "execute_request") this.toAbort.add(q.envelope.message.header.msg_id);
     }
   }
 

@@ -1,6 +1,7 @@
 import * as path from "path";
 import { readConnectionFile } from "../transport/connection";
 import { startKernelTransport } from "../transport/kernel-transport";
+import { createInterruptGate } from "../transport/interrupt-gate";
 import { TypeScriptInterpreter } from "../interpreter/typescript-interpreter";
 import { currentScope } from "../interpreter/runtime/cell-scope";
 import { toErrorFields } from "../interpreter/runtime/error-fields";
@@ -13,11 +14,20 @@ const SHUTDOWN_GRACE_MS = 2000;
 /** `ts-concurrency-kernel kernel CONNECTION_FILE`: run until a shutdown_request or a signal. */
 export async function runKernel(connectionFile: string): Promise<void> {
   const connection = readConnectionFile(path.resolve(connectionFile));
-  const interpreter = new TypeScriptInterpreter({ rootDir: process.cwd() });
+  const interruptGate = createInterruptGate();
+  const interpreter = new TypeScriptInterpreter({ rootDir: process.cwd(), interruptGate });
   let kernel: Kernel | undefined;
-  const transport = await startKernelTransport(connection, {
-    onMessage: (channel, envelope) => kernel?.receive(channel, envelope),
-  });
+  const transport = await startKernelTransport(
+    connection,
+    {
+      onMessage: (channel, envelope) => kernel?.receive(channel, envelope),
+      onFatal: (error) => {
+        log(`the transport thread died: ${error.message}`);
+        process.exit(1);
+      },
+    },
+    { interruptGate },
+  );
 
   let stopping = false;
   const stop = async (code: number) => {
@@ -29,7 +39,7 @@ export async function runKernel(connectionFile: string): Promise<void> {
     process.exit(code);
   };
 
-  kernel = new Kernel(interpreter, transport, { onShutdown: () => void stop(0) });
+  kernel = new Kernel(interpreter, transport, { onShutdown: () => void stop(0), interruptGate });
   kernel.start();
 
   process.on("SIGINT", () => kernel?.interrupt());

@@ -33,13 +33,25 @@ export class StdinBroker {
   deliver(envelope: Envelope): boolean {
     const { header, parent_header, content } = envelope.message;
     if (header.msg_type !== "input_reply") return false;
-    const key = (parent_header as Header).msg_id;
+    const key = this.waitingKeyFor((parent_header as Partial<Header> | undefined)?.msg_id);
     const w = key === undefined ? undefined : this.waiting.get(key);
-    if (!w) return false;
+    if (key === undefined || !w) return false;
     this.waiting.delete(key);
     const value = (content as Partial<StdinContents["input_reply"]>).value;
     w.resolve(typeof value === "string" ? value : "");
     return true;
+  }
+
+  /**
+   * Which wait an input_reply answers. Front ends that set its parent to our input_request
+   * (JupyterLab, Notebook) name it. jupyter_client's `KernelClient.input()` — used by nbclient,
+   * jupyter console and every script built on jupyter_client — sends the reply with an empty parent
+   * header, as ipykernel only ever has one request outstanding; such a reply answers the oldest wait.
+   * A reply naming a request we no longer wait for (one an interrupt cancelled) answers nothing.
+   */
+  private waitingKeyFor(parentMsgId: string | undefined): string | undefined {
+    if (parentMsgId) return parentMsgId;
+    return this.waiting.keys().next().value;
   }
 
   /** An interrupt ends every wait for input, as Ctrl-C does at a terminal prompt. */

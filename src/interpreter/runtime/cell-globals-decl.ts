@@ -25,6 +25,19 @@ export const CELL_GLOBALS_DECLARATIONS = `declare global {
     text(text: string, opts?: DisplayOptions): void;
     raw(mimeType: string, data: string | Uint8Array, opts?: DisplayOptions): void;
   }
+  /** What a task body under %%threads, %%processes, %%async or %%serial gets as \`task\`. */
+  interface Task {
+    /** This task's index, 0 … n-1. */
+    readonly i: number;
+    /** How many tasks the cell runs. */
+    readonly n: number;
+    /** A unique id for this run of the task. */
+    readonly id: string;
+    /** Element i of the --map array (undefined without --map). */
+    readonly item: any;
+    /** Aborted when the cell is interrupted or times out. */
+    readonly signal: AbortSignal;
+  }
   /** Rich output under the cell. */
   const display: KernelDisplay;
   /** Clear this cell's output; with { wait: true }, only once new output arrives. */

@@ -2,6 +2,7 @@ import * as vm from "vm";
 import { CellOutput } from "../interpreter";
 import { cellScope } from "./cell-scope";
 import { KeyboardInterrupt } from "./interrupt-error";
+import { gateEntrySource, gateExitSource, InterruptGate } from "../../transport/interrupt-gate";
 
 /** The slot through which a compiled cell receives its `exports` and `require`. */
 const CELL_SLOT = Symbol.for("ts-concurrency-kernel.cell");
@@ -28,15 +29,31 @@ export class CellRunner {
   constructor(
     private readonly names: Record<string, unknown>,
     private readonly require: NodeJS.Require,
+    /** Shared with the transport thread, which raises SIGINT only while a script can take it. */
+    private readonly gate: InterruptGate | undefined,
   ) {}
 
-  async run(cell: CompiledCell, output: CellOutput): Promise<void> {
+  /** Run a compiled cell; `names` stands in for the notebook's names when given. */
+  async run(cell: CompiledCell, output: CellOutput, names: Record<string, unknown> = this.names): Promise<void> {
     const running = this.start();
     try {
       await cellScope.run({ output, signal: running.abort.signal }, async () => {
-        const completion = this.evaluate(cell);
+        const completion = this.evaluate(cell, names);
         if (cell.hasTopLevelAwait) await Promise.race([completion, running.interrupted]);
       });
+    } finally {
+      if (this.running === running) this.running = undefined;
+    }
+  }
+
+  /**
+   * Run work that stops itself when told: `fn` gets the signal an interrupt aborts, and the cell
+   * scope, but is not cut short, so it can still report what it stopped.
+   */
+  async guard<T>(output: CellOutput, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const running = this.start();
+    try {
+      return await cellScope.run({ output, signal: running.abort.signal }, () => fn(running.abort.signal));
     } finally {
       if (this.running === running) this.running = undefined;
     }
@@ -62,10 +79,15 @@ export class CellRunner {
     return this.running;
   }
 
-  private evaluate(cell: CompiledCell): unknown {
+  private evaluate(cell: CompiledCell, names: Record<string, unknown>): unknown {
     const head = cell.hasTopLevelAwait ? "(async function (exports, require) {" : "(function (exports, require) {";
-    const source = `${head}${cell.js}\n})(globalThis[Symbol.for("ts-concurrency-kernel.cell")].exports, globalThis[Symbol.for("ts-concurrency-kernel.cell")].require)`;
-    (globalThis as Record<symbol, unknown>)[CELL_SLOT] = { exports: this.names, require: this.require };
+    const call = `${head}${cell.js}\n})(__cell.exports, __cell.require)`;
+    // The gate lines must run inside the script: only there may the transport raise SIGINT.
+    const source = this.gate
+      ? `{ const __cell = globalThis[Symbol.for("ts-concurrency-kernel.cell")]; ${gateEntrySource("__cell.gate", "new __cell.Interrupt()")} ` +
+        `try { ${call} } finally { ${gateExitSource("__cell.gate")} } }`
+      : `{ const __cell = globalThis[Symbol.for("ts-concurrency-kernel.cell")]; ${call} }`;
+    (globalThis as Record<symbol, unknown>)[CELL_SLOT] = { exports: names, require: this.require, gate: this.gate, Interrupt: KeyboardInterrupt };
     return vm.runInThisContext(source, { filename: cell.filename, breakOnSigint: true });
   }
 }

@@ -4,6 +4,8 @@
  * `kernel_info`, and a slow type check never stops output or interrupts from flowing.
  */
 
+import type { ImportedName } from "./source-analysis";
+
 export interface CellDiagnostic {
   /** Zero-based, relative to the cell's own text. */
   line: number;
@@ -26,6 +28,8 @@ export type ConvertResult =
       hasTopLevelAwait: boolean;
       /** Transpiled local `.ts` modules the cell imports, by absolute path. */
       sideOutputs: { path: string; data: string }[];
+      /** Names the cell binds by importing, so workers can import them again. */
+      imports: ImportedName[];
     };
 
 export interface CompletionResult {
@@ -50,6 +54,7 @@ export interface CompilerRequests {
   complete: { declarations: string; code: string; position: number };
   inspect: { declarations: string; code: string; position: number };
   isComplete: { code: string };
+  freeIdentifiers: { source: string };
   version: Record<string, never>;
 }
 
@@ -58,6 +63,7 @@ export interface CompilerResults {
   complete: CompletionResult;
   inspect: QuickInfoResult | null;
   isComplete: Completeness;
+  freeIdentifiers: string[];
   version: { typescript: string };
 }
 

@@ -15,6 +15,7 @@ import {
   QuickInfoResult,
 } from "./compiler-protocol";
 import { ensureNodeTypes } from "./node-types";
+import { freeIdentifiers, importedNames } from "./source-analysis";
 
 if (!parentPort) throw new Error("compiler-worker must run as a worker thread");
 const port = parentPort;
@@ -45,12 +46,14 @@ function convert(declarations: string, code: string): ConvertResult {
     lastExpressionVar: r.lastExpressionVar,
     hasTopLevelAwait: r.hasToplevelAwait === true,
     sideOutputs: r.sideOutputs ?? [],
+    imports: importedNames(ts, code),
   };
 }
 
 function inspect(declarations: string, code: string, position: number): QuickInfoResult | null {
   const info = converter.inspect(declarations, code, position);
-  if (!info) return null;
+  // An identifier the checker cannot resolve still gets quick info ("any", of unknown kind).
+  if (!info || info.kind === ts.ScriptElementKind.unknown) return null;
   return {
     signature: ts.displayPartsToString(info.displayParts),
     documentation: ts.displayPartsToString(info.documentation),
@@ -82,6 +85,8 @@ function handle(req: CompilerRequest): CompilerResults[CompilerRequest["kind"]] 
       return inspect(req.args.declarations, req.args.code, req.args.position);
     case "isComplete":
       return isComplete(req.args.code);
+    case "freeIdentifiers":
+      return freeIdentifiers(ts, req.args.source);
     case "version":
       return { typescript: ts.version };
   }

@@ -1,0 +1,159 @@
+import { existsSync } from "fs";
+import { join, resolve } from "path";
+import { Worker } from "worker_threads";
+import { Channel, Envelope } from "../protocol/message";
+import { exposureWarning } from "./connection";
+import { InterruptGate } from "./interrupt-gate";
+import { logTransport } from "./log";
+import { ConnectionInfo, KernelTransport, TransportHandlers } from "./types";
+import { serializeMessage } from "./wire";
+import { FromWorker, ToWorker, WorkerInit } from "./worker-protocol";
+
+export class TransportClosedError extends Error {
+  override name = "TransportClosedError";
+}
+
+/** How long `close()` waits for the worker to exit on its own before terminating it. */
+const EXIT_GRACE_MS = 3000;
+
+export interface KernelTransportOptions {
+  /**
+   * Lets the worker raise SIGINT only while an interruptible script is running (see
+   * interrupt-gate.ts). Without it, every interrupt_request raises SIGINT at once.
+   */
+  interruptGate?: InterruptGate;
+}
+
+/**
+ * Binds the kernel's sockets on a worker thread and resolves once all of them are listening.
+ * Rejects, naming the socket and address, when any of them cannot bind.
+ */
+export async function startKernelTransport(
+  connection: ConnectionInfo,
+  handlers: TransportHandlers,
+  options: KernelTransportOptions = {},
+): Promise<KernelTransport> {
+  const warning = exposureWarning(connection);
+  if (warning) logTransport(`warning: ${warning}`);
+  const init: WorkerInit = { connection, interruptGate: options.interruptGate };
+  const link = new WorkerTransport(new Worker(workerScript(), { workerData: init }), handlers);
+  await link.ready;
+  return link;
+}
+
+class WorkerTransport implements KernelTransport {
+  readonly ready: Promise<void>;
+  private readonly waiting = new Map<number, { resolve(): void; reject(error: Error): void }>();
+  private nextId = 1;
+  private state: "starting" | "open" | "closing" | "gone" = "starting";
+  private closed?: Promise<void>;
+  private readonly exited: Promise<number>;
+
+  constructor(
+    private readonly worker: Worker,
+    private readonly handlers: TransportHandlers,
+  ) {
+    let settleReady!: { resolve(): void; reject(error: Error): void };
+    this.ready = new Promise<void>((resolve, reject) => (settleReady = { resolve, reject }));
+    this.exited = new Promise((resolve) => worker.once("exit", resolve));
+
+    worker.on("message", (message: FromWorker) => {
+      switch (message.type) {
+        case "ready":
+          this.state = "open";
+          settleReady.resolve();
+          return;
+        case "failed":
+          this.state = "gone";
+          settleReady.reject(new Error(`kernel transport failed to start: ${message.error}`));
+          void worker.terminate();
+          return;
+        case "message":
+          this.handlers.onMessage(message.channel, message.envelope);
+          return;
+        case "done":
+          this.waiting.get(message.id)?.resolve();
+          this.waiting.delete(message.id);
+          return;
+      }
+    });
+    worker.on("error", (error) => this.lost(error, settleReady.reject));
+    worker.on("exit", (code) => {
+      if (this.state === "closing") this.failWaiting(new TransportClosedError("transport closed"));
+      else if (this.state !== "gone") {
+        this.lost(new TransportClosedError(`transport worker exited with code ${code}`), settleReady.reject);
+      }
+      this.state = "gone";
+    });
+  }
+
+  send(channel: Channel, envelope: Envelope<unknown>): void {
+    if (this.state !== "open") {
+      logTransport(`dropped ${envelope.message.header.msg_type} for ${channel}: transport is ${this.state}`);
+      return;
+    }
+    const message: ToWorker = {
+      type: "send",
+      channel,
+      identities: envelope.identities,
+      message: serializeMessage(envelope.message),
+    };
+    this.worker.postMessage(message);
+  }
+
+  flush(): Promise<void> {
+    if (this.state !== "open") return Promise.resolve();
+    return this.ask("flush");
+  }
+
+  close(): Promise<void> {
+    this.closed ??= this.shutDown();
+    return this.closed;
+  }
+
+  private async shutDown(): Promise<void> {
+    const wasOpen = this.state === "open";
+    this.state = "closing";
+    const timer = setTimeout(() => void this.worker.terminate(), EXIT_GRACE_MS);
+    // The worker drains its queues and closes its sockets before it exits, so its exit is the
+    // signal that everything sent has been handed over.
+    if (wasOpen) this.ask("close").catch(() => undefined);
+    await this.exited;
+    clearTimeout(timer);
+    this.state = "gone";
+  }
+
+  private ask(type: "flush" | "close"): Promise<void> {
+    const id = this.nextId++;
+    return new Promise<void>((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      const message: ToWorker = { type, id };
+      this.worker.postMessage(message);
+    });
+  }
+
+  private failWaiting(error: Error): void {
+    for (const pending of this.waiting.values()) pending.reject(error);
+    this.waiting.clear();
+  }
+
+  /** Like a worker pool losing a worker: everything still waiting fails at once. */
+  private lost(error: Error, rejectReady: (error: Error) => void): void {
+    const wasOpen = this.state === "open";
+    this.state = "gone";
+    rejectReady(error);
+    this.failWaiting(error);
+    if (!wasOpen) return;
+    if (this.handlers.onFatal) this.handlers.onFatal(error);
+    else logTransport(`fatal: ${error.message}`);
+  }
+}
+
+/** The worker must be compiled JavaScript; under ts-jest this module runs from src/, so use dist/. */
+function workerScript(): string {
+  const beside = join(__dirname, "transport-worker.js");
+  if (existsSync(beside)) return beside;
+  const built = resolve(__dirname, "../../dist/transport/transport-worker.js");
+  if (existsSync(built)) return built;
+  throw new Error(`transport worker not found at ${beside}; run "npm run build" first`);
+}

@@ -1,0 +1,166 @@
+/**
+ * The kernel's sockets, on their own thread. User code runs on the main thread and may block it
+ * indefinitely; heartbeats are answered here and interrupts raised from here, so the kernel stays
+ * alive and stoppable while a cell spins.
+ */
+import { MessagePort, parentPort, workerData } from "worker_threads";
+import * as zmq from "zeromq";
+import { bindAddress, isIpv6 } from "./connection";
+import { InterruptGate, requestInterrupt } from "./interrupt-gate";
+import { logTransport } from "./log";
+import { SendQueue } from "./send-queue";
+import { StuckMainThreadGuard } from "./stuck-main-thread";
+import { createSigner, Signer } from "./signer";
+import { ConnectionInfo, IncomingChannel } from "./types";
+import { decodeFrames, framesFromSerialized } from "./wire";
+import { FromWorker, ToWorker, WorkerInit } from "./worker-protocol";
+
+/** Long enough for a final reply (e.g. shutdown_reply) to leave, short enough not to stall exit. */
+const LINGER_MS = 500;
+
+interface Sockets {
+  shell: zmq.Router;
+  control: zmq.Router;
+  stdin: zmq.Router;
+  iopub: zmq.Publisher;
+  heartbeat: zmq.Router;
+}
+
+type SocketName = keyof Sockets;
+
+function main(port: MessagePort, { connection, interruptGate }: WorkerInit): void {
+  const post = (message: FromWorker) => port.postMessage(message);
+  let signer: Signer;
+  try {
+    signer = createSigner(connection.signature_scheme, connection.key);
+  } catch (error) {
+    post({ type: "failed", error: (error as Error).message });
+    return;
+  }
+
+  bindAll(connection).then(
+    (sockets) => serve(port, post, sockets, signer, interruptGate),
+    (error: Error) => post({ type: "failed", error: error.message }),
+  );
+}
+
+async function bindAll(connection: ConnectionInfo): Promise<Sockets> {
+  const options = { linger: LINGER_MS, ipv6: isIpv6(connection) };
+  const sockets: Sockets = {
+    shell: new zmq.Router(options),
+    control: new zmq.Router(options),
+    stdin: new zmq.Router(options),
+    iopub: new zmq.Publisher(options),
+    heartbeat: new zmq.Router(options),
+  };
+  const ports: Record<SocketName, number> = {
+    shell: connection.shell_port,
+    control: connection.control_port,
+    stdin: connection.stdin_port,
+    iopub: connection.iopub_port,
+    heartbeat: connection.hb_port,
+  };
+  try {
+    for (const name of Object.keys(sockets) as SocketName[]) {
+      const address = bindAddress(connection, ports[name]);
+      await sockets[name].bind(address).catch((error: Error) => {
+        throw new Error(`cannot bind ${name} socket to ${address}: ${error.message}`);
+      });
+    }
+  } catch (error) {
+    for (const socket of Object.values(sockets)) socket.close();
+    throw error;
+  }
+  return sockets;
+}
+
+function serve(
+  port: MessagePort,
+  post: (message: FromWorker) => void,
+  sockets: Sockets,
+  signer: Signer,
+  interruptGate: InterruptGate | undefined,
+): void {
+  const queues: Record<SocketName, SendQueue> = {
+    shell: new SendQueue(sockets.shell, "shell"),
+    control: new SendQueue(sockets.control, "control"),
+    stdin: new SendQueue(sockets.stdin, "stdin"),
+    iopub: new SendQueue(sockets.iopub, "iopub"),
+    heartbeat: new SendQueue(sockets.heartbeat, "heartbeat"),
+  };
+  const drainAll = () => Promise.all(Object.values(queues).map((queue) => queue.drained()));
+  const stuck = new StuckMainThreadGuard();
+  let closing = false;
+
+  const receive = async (channel: IncomingChannel, socket: zmq.Router) => {
+    for await (const frames of socket) {
+      const decoded = decodeFrames(frames, signer);
+      if (decoded.kind === "rejected") {
+        logTransport(`dropped a message on ${channel}: ${decoded.reason}`);
+        continue;
+      }
+      // The main thread cannot read this message while user code holds it, but a signal reaches
+      // its vm `breakOnSigint` watchdog; the core replies once it is free again. With a gate, the
+      // signal is raised only when it is safe (interrupt-gate.ts says why that matters).
+      if (channel === "control" && decoded.envelope.message.header.msg_type === "interrupt_request") {
+        if (!interruptGate || requestInterrupt(interruptGate) === "signal") process.kill(process.pid, "SIGINT");
+        stuck.expectReply(decoded.envelope.message.header.msg_id);
+      }
+      post({ type: "message", channel, envelope: decoded.envelope });
+    }
+  };
+  const echoHeartbeats = async () => {
+    for await (const frames of sockets.heartbeat) queues.heartbeat.push(frames);
+  };
+  const guard = (name: string, loop: Promise<void>) =>
+    void loop.catch((error: Error) => {
+      if (!closing) logTransport(`receiving on ${name} stopped: ${error.message}`);
+    });
+  guard("shell", receive("shell", sockets.shell));
+  guard("control", receive("control", sockets.control));
+  guard("stdin", receive("stdin", sockets.stdin));
+  guard("heartbeat", echoHeartbeats());
+
+  port.on("message", (message: ToWorker) => {
+    switch (message.type) {
+      case "send":
+        if (message.channel === "control") stuck.replied(parentId(message.message.parts[1]));
+        try {
+          queues[message.channel].push(framesFromSerialized(message.identities, message.message, signer));
+        } catch (error) {
+          logTransport(`cannot frame a message for ${message.channel}: ${(error as Error).message}`);
+        }
+        return;
+      case "flush":
+        void drainAll().then(() => post({ type: "done", id: message.id }));
+        return;
+      case "close":
+        closing = true;
+        stuck.close();
+        void drainAll().then(() => {
+          for (const socket of Object.values(sockets)) socket.close();
+          post({ type: "done", id: message.id });
+          port.close();
+        });
+        return;
+      default:
+        assertNever(message);
+    }
+  });
+  post({ type: "ready" });
+}
+
+function parentId(parentHeaderJson: string): string {
+  try {
+    return String((JSON.parse(parentHeaderJson) as { msg_id?: unknown }).msg_id ?? "");
+  } catch {
+    return "";
+  }
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unknown message to the transport worker: ${JSON.stringify(value)}`);
+}
+
+if (!parentPort) throw new Error("transport-worker.js must be started as a worker thread");
+main(parentPort, workerData as WorkerInit);

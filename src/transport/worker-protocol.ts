@@ -1,0 +1,24 @@
+import { Channel, Envelope } from "../protocol/message";
+import { InterruptGate } from "./interrupt-gate";
+import { ConnectionInfo, IncomingChannel } from "./types";
+import { SerializedMessage } from "./wire";
+
+/** What the main thread hands the transport worker when it starts it. */
+export interface WorkerInit {
+  connection: ConnectionInfo;
+  /** When present, SIGINT is raised only as the gate allows (see interrupt-gate.ts). */
+  interruptGate?: InterruptGate;
+}
+
+/** Main thread → worker. `id`s correlate a request with its `done`. */
+export type ToWorker =
+  | { type: "send"; channel: Channel; identities: Uint8Array[]; message: SerializedMessage }
+  | { type: "flush"; id: number }
+  | { type: "close"; id: number };
+
+/** Worker → main thread. */
+export type FromWorker =
+  | { type: "ready" }
+  | { type: "failed"; error: string }
+  | { type: "message"; channel: IncomingChannel; envelope: Envelope }
+  | { type: "done"; id: number };

@@ -1,0 +1,66 @@
+import { describe, expect, it } from "@jest/globals";
+import { runInNewContext } from "vm";
+import {
+  createInterruptGate,
+  gateEntrySource,
+  gateExitSource,
+  GateState,
+  gateState,
+  InterruptGate,
+  markBusy,
+  markIdle,
+  requestInterrupt,
+} from "../../src/transport/interrupt-gate";
+
+function gateIn(state: GateState): InterruptGate {
+  const gate = createInterruptGate();
+  Atomics.store(gate, 0, state);
+  return gate;
+}
+
+const run = (source: string, gate: InterruptGate, options: { timeout?: number } = {}) =>
+  runInNewContext(source, { gate, Atomics }, options);
+
+describe("requestInterrupt (the worker's side)", () => {
+  it.each([
+    [GateState.Running, "signal", GateState.Signalled],
+    [GateState.Busy, "pending", GateState.Pending],
+    [GateState.Idle, "nothing", GateState.Idle],
+    [GateState.Signalled, "nothing", GateState.Signalled],
+    [GateState.Pending, "nothing", GateState.Pending],
+  ] as const)("from state %i answers %s", (from, decision, to) => {
+    const gate = gateIn(from);
+    expect(requestInterrupt(gate)).toBe(decision);
+    expect(gateState(gate)).toBe(to);
+  });
+});
+
+describe("the script's side", () => {
+  it("enters from Busy or Idle and leaves to Busy", () => {
+    for (const from of [GateState.Busy, GateState.Idle]) {
+      const gate = gateIn(from);
+      expect(run(`${gateEntrySource("gate")} Atomics.load(gate, 0)`, gate)).toBe(GateState.Running);
+      run(gateExitSource("gate"), gate);
+      expect(gateState(gate)).toBe(GateState.Busy);
+    }
+  });
+
+  it("refuses to start once an interrupt is pending", () => {
+    const gate = gateIn(GateState.Pending);
+    expect(() => run(gateEntrySource("gate"), gate)).toThrow("interrupted before the cell started");
+  });
+
+  it("does not leave while a signal is on its way", () => {
+    // A vm timeout stands in for the SIGINT that would end the wait in a kernel.
+    const gate = gateIn(GateState.Signalled);
+    expect(() => run(gateExitSource("gate"), gate, { timeout: 50 })).toThrow(/timed out/);
+  });
+
+  it("is reset by the core around each request", () => {
+    const gate = gateIn(GateState.Signalled);
+    markBusy(gate);
+    expect(gateState(gate)).toBe(GateState.Busy);
+    markIdle(gate);
+    expect(gateState(gate)).toBe(GateState.Idle);
+  });
+});
