@@ -89,6 +89,25 @@ export class TypeScriptInterpreter implements Interpreter {
   }
 
   async execute(request: ExecuteRequest): Promise<ExecuteOutcome> {
+    let parsed;
+    try {
+      parsed = parseCell(request.code);
+    } catch (e) {
+      if (e instanceof MagicUsageError) return { kind: "error", error: { ename: e.name, evalue: e.message, traceback: [`${e.name}: ${e.message}`] } };
+      throw e;
+    }
+    if (parsed.kind === "text") {
+      request.output.stream("stdout", parsed.text + "\n");
+      return { kind: "ok" };
+    }
+    if (parsed.kind === "concurrency") {
+      const cell = parsed;
+      return this.runner.guard(request.output, (signal) => runConcurrentCell(this.concurrencyHost(), cell, request.output, signal));
+    }
+    return this.executeCode(request);
+  }
+
+  private async executeCode(request: ExecuteRequest): Promise<ExecuteOutcome> {
     const filename = `Cell[${request.executionCount}]`;
     const compiling = { interrupted: false };
     this.compiling = compiling;
@@ -149,7 +168,10 @@ export class TypeScriptInterpreter implements Interpreter {
   }
 
   isComplete(code: string): Promise<IsCompleteStatus> {
-    return this.compiler.request("isComplete", { code });
+    const view = asTypeScript(code);
+    // A magic line alone is a complete request to run the magic (e.g. %lsmagic).
+    if (/^\s*%[^\n]*$/.test(code)) return Promise.resolve({ status: "complete" });
+    return this.compiler.request("isComplete", { code: view.from > 0 ? code.slice(view.from) : code });
   }
 
   interrupt(): void {
@@ -159,7 +181,51 @@ export class TypeScriptInterpreter implements Interpreter {
 
   async shutdown(): Promise<void> {
     this.runner.interrupt();
+    await Promise.all([...this.executors.values()].map((e) => e.dispose().catch(() => undefined)));
     await this.compiler.close();
+  }
+
+  private executor(kind: ExecutorKind): Executor {
+    let e = this.executors.get(kind);
+    if (!e) {
+      e = kind === "serial" || kind === "async" ? new MainThreadExecutor(kind) : new PoolExecutor(kind);
+      this.executors.set(kind, e);
+    }
+    return e;
+  }
+
+  private concurrencyHost(): ConcurrentCellHost {
+    return {
+      compile: (code) => this.compile(code),
+      values: this.names,
+      info: this.registry,
+      freeIdentifiers: (source) => this.compiler.request("freeIdentifiers", { source }),
+      evaluate: (expression) => this.evaluateValue(expression),
+      loadBody: async (js) => {
+        // The body's own names stay out of the notebook; everything else reads and writes it.
+        const own: Record<string, unknown> = {};
+        const overlay = new Proxy(this.names, {
+          get: (t, k) => (typeof k === "string" && k in own ? own[k] : Reflect.get(t, k)),
+          set: (t, k, v) => (isOwn(k) ? ((own[k as string] = v), true) : Reflect.set(t, k, v)),
+          defineProperty: (t, k, d) => (isOwn(k) ? ((own[k as string] = d.value), true) : Reflect.defineProperty(t, k, d)),
+        });
+        await this.runner.run({ js, hasTopLevelAwait: false, filename: "task body" }, silentOutput, overlay);
+        return own[BODY_VAR] as never;
+      },
+      executor: (kind) => this.executor(kind),
+      serialWallMs: this.serialWallMs,
+    };
+  }
+
+  /** A TypeScript expression's value in the notebook, without touching its declarations. */
+  private async evaluateValue(expression: string): Promise<unknown> {
+    const converted = await this.compile(expression);
+    if (converted.kind === "diagnostics") {
+      const f = formatDiagnostics(expression, converted.diagnostics);
+      throw new MagicUsageError(`${expression}: ${f.evalue}`);
+    }
+    await this.runner.run({ js: converted.js, hasTopLevelAwait: converted.hasTopLevelAwait, filename: "expression" }, silentOutput);
+    return this.takeLastValue(converted.lastExpressionVar);
   }
 
   private context(): string {

@@ -55,10 +55,12 @@ export function clearOutput(opts: { wait?: boolean } = {}): void {
 
 export const display = createDisplay();
 
+/** The kernel's own API as cells see it, by name. */
+export const CELL_API: Readonly<Record<string, unknown>> = { display, clearOutput, input, password, sleep, sleepSync };
+
 /** Put the cell API on the global object, where converted cells look names up. */
 export function installCellGlobals(target: Record<string, unknown> = globalThis as never): void {
-  const api: Record<string, unknown> = { display, clearOutput, input, password, sleep, sleepSync };
-  for (const [name, value] of Object.entries(api)) {
+  for (const [name, value] of Object.entries(CELL_API)) {
     Object.defineProperty(target, name, { value, writable: true, configurable: true, enumerable: false });
   }
 }

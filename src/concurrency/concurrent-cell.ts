@@ -1,0 +1,162 @@
+import { randomUUID } from "crypto";
+import { ErrorFields } from "../protocol/content";
+import { CellOutput, ExecuteOutcome } from "../interpreter/interpreter";
+import { ConvertResult } from "../interpreter/typescript/compiler-protocol";
+import { formatDiagnostics } from "../interpreter/typescript/diagnostics";
+import { render } from "../interpreter/runtime/mime";
+import { ConcurrencyOptions } from "../magics/concurrency-options";
+import { Executor, TaskResult } from "./executor";
+import { ExecutorKind } from "./timing";
+import { ReportTracker } from "./report-tracker";
+import { TaskOutput } from "./task-output";
+import { TaskInput } from "./task-protocol";
+import { CaptureError } from "./capture/capture-error";
+import { NotebookNameInfo, planCapture } from "./capture/plan-capture";
+import { exportsAssignments } from "./capture/notebook-references";
+import { usableCores } from "./cores";
+
+/** The name the compiled body leaves its task function under. */
+export const BODY_VAR = "tsck_task_body";
+/** Most workers a pool gets by default, however many tasks there are. */
+const DEFAULT_MAX_WORKERS = Math.max(8, usableCores());
+
+/** What a concurrency cell needs from the interpreter around it. */
+export interface ConcurrentCellHost {
+  compile(code: string): Promise<ConvertResult>;
+  values: Record<string, unknown>;
+  info: NotebookNameInfo;
+  freeIdentifiers(source: string): Promise<string[]>;
+  /** Evaluate a TypeScript expression in the notebook (for --map). */
+  evaluate(expression: string): Promise<unknown>;
+  /** Run compiled code on the kernel's thread and return the function it leaves in BODY_VAR. */
+  loadBody(js: string): Promise<(task: TaskInput & { signal: AbortSignal }) => unknown>;
+  executor(kind: ExecutorKind): Executor;
+  /** Wall time of the last %%serial run of each body, for speedups. */
+  serialWallMs: Map<string, number>;
+}
+
+export interface ConcurrentCell {
+  executor: ExecutorKind;
+  options: ConcurrencyOptions;
+  body: string;
+  title: string;
+}
+
+/** The body as a TypeScript cell: line 1 of the wrapper stands where the magic line stood. */
+export function wrapBody(body: string): string {
+  return `const ${BODY_VAR} = async (task: Task): Promise<any> => {\n${body}\n};\n${BODY_VAR}`;
+}
+
+export async function runConcurrentCell(
+  host: ConcurrentCellHost,
+  cell: ConcurrentCell,
+  output: CellOutput,
+  interrupt: AbortSignal,
+): Promise<ExecuteOutcome> {
+  const converted = await host.compile(wrapBody(cell.body));
+  if (converted.kind === "diagnostics") return { kind: "error", error: formatDiagnostics(`${cell.title}\n${cell.body}`, converted.diagnostics) };
+
+  const items = cell.options.map === undefined ? undefined : await mapItems(host, cell.options.map);
+  const n = cell.options.tasks ?? items?.length ?? usableCores();
+  if (items && items.length < n) {
+    return usage(`--map gave ${items.length} items but -n asks for ${n} tasks`);
+  }
+  const tasks: TaskInput[] = Array.from({ length: n }, (_, i) => ({ i, n, id: randomUUID(), item: items?.[i] }));
+  const onMain = cell.executor === "serial" || cell.executor === "async";
+  const workers = onMain ? (cell.executor === "serial" ? 1 : n) : cell.options.workers ?? Math.min(n, DEFAULT_MAX_WORKERS);
+
+  let job: { body?: Awaited<ReturnType<ConcurrentCellHost["loadBody"]>>; program?: { js: string; bodyVar: string; names: Awaited<ReturnType<typeof planCapture>> } };
+  try {
+    if (onMain) {
+      job = { body: await host.loadBody(converted.js) };
+    } else {
+      const names = await planCapture({
+        kind: cell.executor as "threads" | "processes",
+        js: converted.js,
+        ignore: [BODY_VAR, converted.lastExpressionVar ?? "tsLastExpr"],
+        share: cell.options.share,
+        values: host.values,
+        info: host.info,
+        freeIdentifiers: (s) => host.freeIdentifiers(s),
+      });
+      const assigned = exportsAssignments(converted.js).filter((x) => names.some((c) => c.name === x));
+      for (const name of assigned) {
+        output.stream("stderr", `warning: the task body assigns to '${name}'; each worker changes its own copy, the notebook's '${name}' stays as it was.\n`);
+      }
+      job = { program: { js: converted.js, bodyVar: BODY_VAR, names } };
+    }
+  } catch (e) {
+    if (e instanceof CaptureError) return { kind: "error", error: { ename: e.name, evalue: e.message, traceback: [`${e.name}: ${e.message}`] } };
+    throw e;
+  }
+
+  const stop = new AbortController();
+  const onInterrupt = () => stop.abort("interrupt");
+  interrupt.addEventListener("abort", onInterrupt, { once: true });
+  const timer = cell.options.timeoutMs === undefined ? undefined : setTimeout(() => stop.abort("timeout"), cell.options.timeoutMs);
+
+  const serialWall = host.serialWallMs.get(cell.body);
+  const tracker = new ReportTracker(cell.options.quiet ? undefined : output, {
+    executor: cell.executor,
+    title: cell.title,
+    cores: usableCores(),
+    workers,
+    tasks: n,
+    ...(serialWall !== undefined && cell.executor !== "serial" ? { serialWallMs: serialWall } : {}),
+  });
+  tracker.show();
+  const taskOutput = new TaskOutput(output, cell.options.group);
+  let results: TaskResult[];
+  try {
+    results = await host.executor(cell.executor).run({
+      tasks,
+      workers,
+      fresh: cell.options.fresh,
+      signal: stop.signal,
+      tracker,
+      output: taskOutput,
+      ...job,
+    });
+  } finally {
+    if (timer) clearTimeout(timer);
+    interrupt.removeEventListener("abort", onInterrupt);
+  }
+  taskOutput.finish();
+
+  const stopped = results.filter((r) => r.status === "cancelled" || r.status === "abandoned").length;
+  const why = stop.signal.reason === "timeout" ? `timed out after ${cell.options.timeoutMs} ms` : "interrupted";
+  const report = tracker.finish(stopped ? `${why}: ${stopped} of ${n} tasks ${cell.executor === "async" ? "abandoned or cancelled" : "cancelled"}` : undefined);
+  if (cell.executor === "serial" && results.every((r) => r.status === "ok")) host.serialWallMs.set(cell.body, report.wall_ms);
+
+  const failures = results.flatMap((r, i) => (r.status === "error" || r.status === "crashed" ? [{ i, error: r.error }] : []));
+  if (failures.length) return { kind: "error", error: taskFailure(failures, n) };
+  if (stop.signal.aborted) {
+    const ename = stop.signal.reason === "timeout" ? "TimeoutError" : "KeyboardInterrupt";
+    return { kind: "error", error: { ename, evalue: `${why}: ${stopped} of ${n} tasks did not finish`, traceback: [`${ename}: ${why}`] } };
+  }
+  const values = results.map((r) => (r.status === "ok" ? r.value : undefined));
+  return { kind: "ok", result: render(values) };
+}
+
+async function mapItems(host: ConcurrentCellHost, expr: string): Promise<unknown[]> {
+  const value = await host.evaluate(expr);
+  if (!Array.isArray(value)) throw new CaptureError(`--map ${expr} must give an array, not ${typeof value}`);
+  return value;
+}
+
+function usage(message: string): ExecuteOutcome {
+  return { kind: "error", error: { ename: "UsageError", evalue: message, traceback: [`UsageError: ${message}`] } };
+}
+
+function taskFailure(failures: { i: number; error: ErrorFields }[], n: number): ErrorFields {
+  const first = failures[0];
+  const traceback = failures.flatMap(({ i, error }) => [
+    `[task ${i}] ${error.ename}: ${error.evalue}`,
+    ...error.traceback.filter((l) => l.startsWith("    at ")).map((l) => `[task ${i}] ${l}`),
+  ]);
+  return {
+    ename: failures.every((f) => f.error.ename === "WorkerCrashed") ? "WorkerCrashed" : "TaskError",
+    evalue: `${failures.length} of ${n} tasks failed; first: task ${first.i}: ${first.error.ename}: ${first.error.evalue}`,
+    traceback,
+  };
+}

@@ -1,0 +1,102 @@
+import { TaskInput, TaskProgram } from "../task-protocol";
+import { PoolWorker, TaskEnd } from "./pool-worker";
+import { WorkerHandle } from "./worker-handle";
+
+export interface PoolTaskEvents {
+  queued(i: number): void;
+  /** A worker was spawned for task i: it became ready at `readyAt`, `startupMs` after spawning. */
+  spawned(i: number, startupMs: number): void;
+  started(i: number, where: string, slot: number, at: bigint): void;
+  output(i: number, name: "stdout" | "stderr", text: string): void;
+  ended(i: number, end: TaskEnd | { status: "cancelled" }): void;
+}
+
+export interface PoolRun {
+  program: TaskProgram;
+  tasks: TaskInput[];
+  workers: number;
+  fresh: boolean;
+  /** Aborted on interrupt or timeout: running tasks' workers are killed, queued tasks never start. */
+  signal: AbortSignal;
+}
+
+/**
+ * A pool of thread or process workers kept warm across cells. Each cell's tasks are spread over
+ * `workers` slots; a slot reuses an idle worker or spawns one, and replaces a worker that died.
+ */
+export class WorkerPool {
+  private idle: PoolWorker[] = [];
+  private readonly busy = new Set<PoolWorker>();
+
+  constructor(private readonly spawn: () => WorkerHandle) {}
+
+  async run(job: PoolRun, events: PoolTaskEvents): Promise<void> {
+    if (job.fresh) await this.drainIdle();
+    const queue = job.tasks.map((t) => t.i);
+    for (const i of queue) events.queued(i);
+    const byIndex = new Map(job.tasks.map((t) => [t.i, t]));
+    const slots = Math.max(1, Math.min(job.workers, job.tasks.length));
+    await Promise.all(Array.from({ length: slots }, (_, slot) => this.runSlot(slot, queue, byIndex, job, events)));
+  }
+
+  /** Kill every worker, busy or idle (shutdown, restart). */
+  async dispose(): Promise<void> {
+    const all = [...this.idle, ...this.busy];
+    this.idle = [];
+    this.busy.clear();
+    await Promise.all(all.map((w) => w.kill()));
+  }
+
+  private async runSlot(
+    slot: number,
+    queue: number[],
+    tasks: Map<number, TaskInput>,
+    job: PoolRun,
+    events: PoolTaskEvents,
+  ): Promise<void> {
+    let worker: PoolWorker | undefined;
+    for (let i = queue.shift(); i !== undefined; i = queue.shift()) {
+      if (job.signal.aborted) {
+        events.ended(i, { status: "cancelled" });
+        continue;
+      }
+      if (!worker || !worker.alive) {
+        worker = this.idle.pop();
+        while (worker && !worker.alive) worker = this.idle.pop();
+        if (!worker) {
+          const t0 = performance.now();
+          worker = new PoolWorker(this.spawn());
+          this.busy.add(worker);
+          await worker.ready;
+          events.spawned(i, performance.now() - t0);
+        }
+        this.busy.add(worker);
+      }
+      const where = await worker.ready;
+      const w = worker;
+      const { end } = w.run(tasks.get(i)!, job.program, {
+        started: (at) => events.started(i, where, slot, at),
+        output: (name, text) => events.output(i, name, text),
+      });
+      const onAbort = () => void w.kill();
+      job.signal.addEventListener("abort", onAbort, { once: true });
+      const result = await end;
+      job.signal.removeEventListener("abort", onAbort);
+      if (job.signal.aborted && result.status === "crashed") {
+        events.ended(i, { status: "cancelled" });
+      } else {
+        events.ended(i, result);
+      }
+    }
+    if (worker) {
+      this.busy.delete(worker);
+      if (worker.alive) this.idle.push(worker);
+    }
+  }
+
+  private async drainIdle(): Promise<void> {
+    const old = this.idle;
+    this.idle = [];
+    await Promise.all(old.map((w) => w.kill()));
+  }
+}

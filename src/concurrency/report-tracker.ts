@@ -1,0 +1,90 @@
+import { randomUUID } from "crypto";
+import { CellOutput } from "../interpreter/interpreter";
+import { ExecutorKind, TaskStatus, TaskTiming, TimingReport } from "./timing";
+import { clockNs } from "./cpu-clock";
+import { renderReport } from "./report/bundle";
+
+/** At most this many live redraws a second: enough to see progress, cheap for 1,000 tasks. */
+const REDRAW_MS = 100;
+
+/**
+ * Keeps the TimingReport of one cell up to date as tasks move, and redraws it in place under
+ * the cell through one display_id: shown when the cell starts, final when it ends.
+ */
+export class ReportTracker {
+  readonly report: TimingReport;
+  private readonly startNs = clockNs();
+  private readonly displayId = randomUUID();
+  private timer: NodeJS.Timeout | undefined;
+  private shown = false;
+
+  constructor(
+    private readonly output: CellOutput | undefined,
+    init: { executor: ExecutorKind; title: string; cores: number; workers: number; tasks: number; serialWallMs?: number },
+  ) {
+    this.report = {
+      executor: init.executor,
+      title: init.title,
+      cores: init.cores,
+      workers: init.workers,
+      wall_ms: 0,
+      cpu_ms: null,
+      finished: false,
+      tasks: Array.from({ length: init.tasks }, (_, i) => ({
+        i,
+        where: "",
+        slot: 0,
+        queued_ms: 0,
+        start_ms: null,
+        end_ms: null,
+        cpu_ms: null,
+        startup_ms: null,
+        status: "queued" as TaskStatus,
+      })),
+      ...(init.serialWallMs !== undefined ? { serial_wall_ms: init.serialWallMs } : {}),
+    };
+  }
+
+  /** Milliseconds since the cell started, on the shared clock; `at` defaults to now. */
+  ms(at: bigint = clockNs()): number {
+    return Number(at - this.startNs) / 1e6;
+  }
+
+  task(i: number): TaskTiming {
+    return this.report.tasks[i];
+  }
+
+  update(i: number, change: Partial<TaskTiming>): void {
+    Object.assign(this.report.tasks[i], change);
+    this.changed();
+  }
+
+  show(): void {
+    if (!this.output) return;
+    this.report.wall_ms = this.ms();
+    const r = renderReport(this.report);
+    if (this.shown) this.output.updateDisplay(r.data, r.metadata, this.displayId);
+    else this.output.display(r.data, r.metadata, this.displayId);
+    this.shown = true;
+  }
+
+  finish(note?: string): TimingReport {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.report.wall_ms = this.ms();
+    const cpus = this.report.tasks.map((t) => t.cpu_ms);
+    this.report.cpu_ms = cpus.every((c): c is number => c !== null) ? cpus.reduce((a, b) => a + b, 0) : null;
+    this.report.finished = true;
+    if (note) this.report.note = note;
+    this.show();
+    return this.report;
+  }
+
+  private changed(): void {
+    if (this.timer || !this.output) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      if (!this.report.finished) this.show();
+    }, REDRAW_MS);
+  }
+}

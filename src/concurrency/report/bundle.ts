@@ -1,0 +1,43 @@
+/** The display bundle of a timing report: pure, so the same report always renders the same bytes. */
+import { TimingMetadata, TimingReport } from "../timing";
+import { renderHtml } from "./html";
+import { layoutReport } from "./layout";
+import { summarize } from "./summary";
+import { renderSvg } from "./svg";
+import { renderText } from "./text";
+
+export interface ReportBundle {
+  data: { "text/plain": string; "text/html": string; "image/svg+xml": string };
+  metadata: { timing: TimingMetadata };
+}
+
+export function timingMetadata(report: TimingReport): TimingMetadata {
+  return {
+    executor: report.executor,
+    wall_ms: report.wall_ms,
+    cpu_ms: report.cpu_ms,
+    tasks: report.tasks.map((t) => ({
+      i: t.i,
+      where: t.where,
+      queued_ms: t.queued_ms,
+      start_ms: t.start_ms,
+      end_ms: t.end_ms,
+      cpu_ms: t.cpu_ms,
+      startup_ms: t.startup_ms,
+      status: t.status,
+    })),
+  };
+}
+
+export function renderReport(report: TimingReport): ReportBundle {
+  const layout = layoutReport(report);
+  const summary = summarize(report);
+  return {
+    data: {
+      "text/plain": renderText(report, layout, summary),
+      "text/html": renderHtml(report, layout, summary),
+      "image/svg+xml": renderSvg(report, layout, summary),
+    },
+    metadata: { timing: timingMetadata(report) },
+  };
+}

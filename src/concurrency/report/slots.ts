@@ -1,0 +1,151 @@
+/**
+ * Lanes per worker slot, for reports with too many tasks for a lane each. Each lane is sampled
+ * into a bounded number of buckets, so the size of the rendered report does not grow with the
+ * number of tasks: neighbouring buckets of the same kind merge into one segment.
+ */
+import { TaskTiming, TimingReport } from "../timing";
+import { formatMs, plural } from "./format";
+import { cpuText, Lane, LaneMark, Mark, markOf, MAX_TASK_LANES, Segment, SegmentKind, startupFrom } from "./lanes";
+import { cpuShare, shadeOf, taskEnd } from "./summary";
+
+/** Buckets over all lanes together: bounds the HTML of any report to well under 100 KB. */
+export const BUCKET_BUDGET = 640;
+export const MAX_BUCKETS_PER_LANE = 100;
+/** A bucket less covered than this stays empty. */
+const MIN_COVER = 0.25;
+/** When kinds cover a bucket equally, the first of these wins: CPU use is what the lesson is about. */
+const PRIORITY: SegmentKind[] = ["slice", "cpu", "shared", "unknown", "waiting", "between", "startup"];
+const DESCRIBE: Record<SegmentKind, string> = {
+  slice: "on the CPU",
+  cpu: "≥75% of a core",
+  shared: "35–75% of a core",
+  unknown: "CPU n/a",
+  waiting: "mostly waiting",
+  between: "waiting",
+  startup: "starting workers",
+  queued: "queued",
+};
+
+interface Group {
+  slots: number[];
+  tasks: TaskTiming[];
+}
+
+export function slotLanes(report: TimingReport, tasks: TaskTiming[], end: number): Lane[] {
+  const groups = groupSlots(tasks);
+  const buckets = Math.max(1, Math.min(MAX_BUCKETS_PER_LANE, Math.floor(BUCKET_BUDGET / groups.length)));
+  return groups.map((group) => groupLane(report, group, end, buckets));
+}
+
+/** One group per slot; past MAX_TASK_LANES slots, neighbouring slots share a lane. */
+function groupSlots(tasks: TaskTiming[]): Group[] {
+  const bySlot = new Map<number, TaskTiming[]>();
+  for (const task of tasks) bySlot.set(task.slot, [...(bySlot.get(task.slot) ?? []), task]);
+  const slots = [...bySlot.keys()].sort((a, b) => a - b);
+  const size = Math.ceil(slots.length / MAX_TASK_LANES);
+  const groups: Group[] = [];
+  for (let k = 0; k < slots.length; k += size) {
+    const chunk = slots.slice(k, k + size);
+    groups.push({ slots: chunk, tasks: chunk.flatMap((s) => bySlot.get(s) ?? []) });
+  }
+  return groups;
+}
+
+function groupLabel(group: Group): string {
+  const count = plural(group.tasks.length, "task");
+  if (group.slots.length > 1) return `slots ${group.slots[0]}–${group.slots[group.slots.length - 1]} · ${count}`;
+  const wheres = new Set(group.tasks.map((t) => t.where));
+  const name = wheres.size === 1 ? group.tasks[0].where : `slot ${group.slots[0]}`;
+  return `${name} · ${count}`;
+}
+
+/** Time each kind spends in a task, as intervals. */
+function intervals(report: TimingReport, task: TaskTiming): [SegmentKind, number, number][] {
+  const out: [SegmentKind, number, number][] = [];
+  const startup = startupFrom(task);
+  const end = taskEnd(task, report);
+  if (startup !== null && task.start_ms !== null) out.push(["startup", startup, task.start_ms]);
+  if (task.start_ms === null || end === null) return out;
+  if (task.on_cpu === undefined) {
+    out.push([shadeOf(cpuShare(task, report)), task.start_ms, end]);
+    return out;
+  }
+  out.push(["between", task.start_ms, end]);
+  for (const [from, to] of task.on_cpu) out.push(["slice", from, to]);
+  return out;
+}
+
+function groupLane(report: TimingReport, group: Group, end: number, buckets: number): Lane {
+  const width = end / buckets;
+  const cover = Array.from({ length: buckets }, () => new Map<SegmentKind, number>());
+  const spans: { task: TaskTiming; from: number; to: number }[] = [];
+  for (const task of group.tasks) {
+    for (const [kind, from, to] of intervals(report, task)) {
+      if (to <= from) continue;
+      spans.push({ task, from, to });
+      const first = Math.max(0, Math.floor(from / width));
+      const last = Math.min(buckets - 1, Math.floor(to / width));
+      for (let b = first; b <= last; b++) {
+        const overlap = Math.min(to, (b + 1) * width) - Math.max(from, b * width);
+        if (overlap > 0) cover[b].set(kind, (cover[b].get(kind) ?? 0) + overlap);
+      }
+    }
+  }
+  const kinds = cover.map((c) => winner(c, width));
+  const segments: Segment[] = [];
+  for (let b = 0; b < buckets; b++) {
+    const kind = kinds[b];
+    if (kind === null) continue;
+    const last = segments[segments.length - 1];
+    if (last && last.kind === kind && last.to === b * width) last.to = (b + 1) * width;
+    else segments.push({ kind, from: b * width, to: (b + 1) * width, title: "" });
+  }
+  for (const segment of segments) segment.title = segmentTitle(segment, spans);
+  return laneSummary(report, group, segments);
+}
+
+function winner(cover: Map<SegmentKind, number>, width: number): SegmentKind | null {
+  let total = 0;
+  for (const v of cover.values()) total += v;
+  if (Math.min(total, width) < MIN_COVER * width) return null;
+  let best: SegmentKind | null = null;
+  let bestCover = 0;
+  for (const kind of PRIORITY) {
+    // Overlapping tasks (on the event loop) can cover a bucket many times over: cap at its width.
+    const c = Math.min(cover.get(kind) ?? 0, width);
+    if (c > bestCover * (1 + 1e-9)) [best, bestCover] = [kind, c];
+  }
+  return best;
+}
+
+function segmentTitle(segment: Segment, spans: { task: TaskTiming; from: number; to: number }[]): string {
+  const ids = spans.filter((s) => s.from < segment.to && s.to > segment.from).map((s) => s.task.i);
+  const range = ids.length === 0 ? "" : ids.length === 1 ? `task ${ids[0]}` : `tasks ${Math.min(...ids)}–${Math.max(...ids)}`;
+  return `${range}${range ? ": " : ""}${DESCRIBE[segment.kind]}, ${formatMs(segment.from)} → ${formatMs(segment.to)}`;
+}
+
+function laneSummary(report: TimingReport, group: Group, segments: Segment[]): Lane {
+  const started = group.tasks.filter((t) => t.start_ms !== null);
+  const first = started.length > 0 ? Math.min(...started.map((t) => t.start_ms as number)) : null;
+  const ends = started.map((t) => taskEnd(t, report) as number);
+  const running = group.tasks.some((t) => t.start_ms !== null && t.end_ms === null);
+  const span =
+    first === null ? "not started" : `${formatMs(first)} → ${running ? "running" : formatMs(Math.max(...ends))}`;
+  const cpu = group.tasks.some((t) => t.cpu_ms === null) ? null : group.tasks.reduce((s, t) => s + (t.cpu_ms ?? 0), 0);
+  const counts = new Map<Mark, number>();
+  for (const task of group.tasks) {
+    const mark = markOf(task.status);
+    if (mark) counts.set(mark, (counts.get(mark) ?? 0) + 1);
+  }
+  const marks: LaneMark[] = [...counts].map(([mark, count]) => ({ mark, count, at: null }));
+  const label = groupLabel(group);
+  const failed = marks.map((m) => `${m.count} ${m.mark}`).join(", ");
+  return {
+    label,
+    title: `${label}: ${span}, ${cpuText(cpu)}${failed ? `, ${failed}` : ""}`,
+    segments,
+    marks,
+    span,
+    cpu: cpuText(cpu),
+  };
+}

@@ -1,0 +1,37 @@
+/**
+ * The one task protocol spoken to thread and process workers alike; only the port differs
+ * (a MessagePort or a child's IPC channel). Every message about a task carries its id, so a
+ * worker's death can fail exactly the tasks it held.
+ */
+import { ErrorFields } from "../protocol/content";
+
+/** How a notebook name is re-created inside a worker. */
+export type CapturedName =
+  | { name: string; kind: "data"; value: unknown }
+  | { name: string; kind: "function"; source: string }
+  | { name: string; kind: "import"; specifier: string; binding: "namespace" | "default" | "require" | { named: string } };
+
+export interface TaskProgram {
+  /** The compiled body: defines the task function and leaves it in `exports[bodyVar]`. */
+  js: string;
+  bodyVar: string;
+  /** In dependency order: imports, then data, then functions (functions are hoisted together). */
+  names: CapturedName[];
+}
+
+export interface TaskInput {
+  i: number;
+  n: number;
+  id: string;
+  item: unknown;
+}
+
+/** Stopping a task means stopping its worker (terminate / SIGTERM), so "run" is all a worker is told. */
+export type ToWorker = { type: "run"; id: number; task: TaskInput; program: TaskProgram };
+
+export type FromWorker =
+  | { type: "ready"; where: string }
+  | { type: "started"; id: number; at: bigint }
+  | { type: "output"; id: number; name: "stdout" | "stderr"; text: string }
+  | { type: "done"; id: number; value: unknown; at: bigint; cpu_ms: number | null }
+  | { type: "failed"; id: number; error: ErrorFields; at: bigint; cpu_ms: number | null };

@@ -1,0 +1,105 @@
+import { parseDuration } from "./duration";
+import { MagicUsageError } from "./magic-error";
+
+/** Options every concurrency magic takes (DESIGN.md §2). */
+export interface ConcurrencyOptions {
+  tasks?: number;
+  workers?: number;
+  map?: string;
+  timeoutMs?: number;
+  share?: string[];
+  fresh: boolean;
+  group: boolean;
+  quiet: boolean;
+}
+
+interface FlagSpec {
+  names: string[];
+  value?: string;
+  help: string;
+  apply(o: ConcurrencyOptions, value: string, flag: string): void;
+}
+
+function positiveInt(flag: string, value: string, max: number): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1 || n > max) {
+    throw new MagicUsageError(`${flag} takes a whole number from 1 to ${max}, not '${value}'`);
+  }
+  return n;
+}
+
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
+export const CONCURRENCY_FLAGS: FlagSpec[] = [
+  { names: ["-n", "--tasks"], value: "N", help: "number of tasks (default: the number of cores, or the --map length)",
+    apply: (o, v, f) => (o.tasks = positiveInt(f, v, 100_000)) },
+  { names: ["-w", "--workers"], value: "W", help: "pool size; extra tasks queue for a free worker",
+    apply: (o, v, f) => (o.workers = positiveInt(f, v, 256)) },
+  { names: ["--map"], value: "EXPR", help: "an array expression; task.item is its element i",
+    apply: (o, v) => (o.map = v) },
+  { names: ["--timeout"], value: "DURATION", help: "stop tasks still running after e.g. 500ms, 2s",
+    apply: (o, v, f) => {
+      const ms = parseDuration(v);
+      if (ms === undefined || ms <= 0) throw new MagicUsageError(`${f} takes a duration such as 500ms, 2s or 1m, not '${v}'`);
+      o.timeoutMs = ms;
+    } },
+  { names: ["--share"], value: "a,b", help: "copy exactly these notebook names into the workers",
+    apply: (o, v, f) => {
+      const names = v.split(",").map((s) => s.trim()).filter(Boolean);
+      const bad = names.find((n) => !IDENTIFIER.test(n));
+      if (names.length === 0 || bad !== undefined) throw new MagicUsageError(`${f} takes names separated by commas, not '${v}'`);
+      o.share = names;
+    } },
+  { names: ["--fresh"], help: "start new workers for this cell (shows start-up cost)", apply: (o) => (o.fresh = true) },
+  { names: ["--group"], help: "show output collated by task", apply: (o) => (o.group = true) },
+  { names: ["--quiet"], help: "no timing report", apply: (o) => (o.quiet = true) },
+];
+
+/** Split a magic line into words, keeping quoted text (e.g. a --map expression) together. */
+export function splitWords(line: string): string[] {
+  const words: string[] = [];
+  const re = /"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|(\S+)/g;
+  for (let m = re.exec(line); m; m = re.exec(line)) words.push(m[1] ?? m[2] ?? m[3]);
+  return words;
+}
+
+export function parseConcurrencyOptions(magic: string, words: string[]): ConcurrencyOptions {
+  const o: ConcurrencyOptions = { fresh: false, group: false, quiet: false };
+  for (let k = 0; k < words.length; k++) {
+    const word = words[k];
+    const eq = word.startsWith("--") ? word.indexOf("=") : -1;
+    const flag = eq > 0 ? word.slice(0, eq) : word;
+    const spec = CONCURRENCY_FLAGS.find((s) => s.names.includes(flag));
+    if (!spec) {
+      const valid = CONCURRENCY_FLAGS.map((s) => s.names.join("/")).join(", ");
+      throw new MagicUsageError(`%%${magic} does not take '${word}'. Valid options: ${valid}. See %%${magic}? for help.`);
+    }
+    let value = "";
+    if (spec.value) {
+      if (eq > 0) value = word.slice(eq + 1);
+      else if (k + 1 < words.length) value = words[++k];
+      else throw new MagicUsageError(`${flag} needs a value (${spec.value})`);
+    } else if (eq > 0) {
+      throw new MagicUsageError(`${flag} takes no value`);
+    }
+    spec.apply(o, value, flag);
+  }
+  return o;
+}
+
+export function concurrencyHelp(magic: string, summary: string): string {
+  const rows = CONCURRENCY_FLAGS.map((s) => {
+    const left = s.names.join(", ") + (s.value ? ` ${s.value}` : "");
+    return `  ${left.padEnd(22)} ${s.help}`;
+  });
+  return [
+    `%%${magic} [options]`,
+    "",
+    summary,
+    "The rest of the cell is the body of `async (task) => { … }`, run once per task;",
+    "task is { i, n, id, item, signal }, and `return` gives the task's result (Out[n] is the array of results).",
+    "",
+    "Options:",
+    ...rows,
+  ].join("\n");
+}

@@ -1,0 +1,45 @@
+import { TaskOutput } from "../../src/concurrency/task-output";
+import { CellOutput } from "../../src/interpreter/interpreter";
+
+function sink() {
+  const seen: [string, string][] = [];
+  const out: CellOutput = {
+    stream: (name, text) => void seen.push([name, text]),
+    display: () => undefined,
+    updateDisplay: () => undefined,
+    clearOutput: () => undefined,
+    requestInput: () => Promise.resolve(""),
+  };
+  return { seen, out };
+}
+
+describe("TaskOutput", () => {
+  it("prefixes whole lines and holds partial ones per task", () => {
+    const { seen, out } = sink();
+    const t = new TaskOutput(out, false);
+    t.write(0, "stdout", "hel");
+    t.write(1, "stdout", "other\n");
+    t.write(0, "stdout", "lo\nwor");
+    t.endTask(0);
+    expect(seen).toEqual([
+      ["stdout", "[task 1] other\n"],
+      ["stdout", "[task 0] hello\n"],
+      ["stdout", "[task 0] wor\n"],
+    ]);
+  });
+
+  it("groups by task when asked", () => {
+    const { seen, out } = sink();
+    const t = new TaskOutput(out, true);
+    t.write(1, "stdout", "b1\n");
+    t.write(0, "stdout", "a1\n");
+    t.write(1, "stderr", "b2\n");
+    expect(seen).toEqual([]);
+    t.finish();
+    expect(seen).toEqual([
+      ["stdout", "[task 0] a1\n"],
+      ["stdout", "[task 1] b1\n"],
+      ["stderr", "[task 1] b2\n"],
+    ]);
+  });
+});
