@@ -1,4 +1,5 @@
 import { AsyncLocalStorage, createHook } from "async_hooks";
+import { threadCpuMs } from "../cpu-clock";
 
 /**
  * Which task holds the kernel's one JavaScript thread, and when. Each callback a task's async
@@ -8,7 +9,9 @@ import { AsyncLocalStorage, createHook } from "async_hooks";
 export class CpuSlices {
   private readonly store = new AsyncLocalStorage<number>();
   private readonly slices = new Map<number, [number, number][]>();
-  private readonly open: { task: number; from: number }[] = [];
+  /** CPU the thread really used inside each task's slices: holding the thread is not computing (Atomics.wait). */
+  private readonly cpu = new Map<number, number | null>();
+  private readonly open: { task: number; from: number; cpu: number | null }[] = [];
   private readonly hook = createHook({
     before: () => this.enter(this.store.getStore()),
     after: () => this.leave(),
@@ -40,12 +43,13 @@ export class CpuSlices {
     return this.slices.get(i) ?? [];
   }
 
-  total(i: number): number {
-    return this.of(i).reduce((sum, [a, b]) => sum + (b - a), 0);
+  /** CPU time of task i, or null where the thread's CPU clock cannot be read. */
+  cpuOf(i: number): number | null {
+    return this.cpu.has(i) ? this.cpu.get(i)! : 0;
   }
 
   private enter(task: number | undefined): void {
-    this.open.push({ task: task ?? -1, from: this.now() });
+    this.open.push({ task: task ?? -1, from: this.now(), cpu: task === undefined ? null : threadCpuMs() });
   }
 
   private leave(): void {
@@ -54,6 +58,9 @@ export class CpuSlices {
     // Nested callbacks of the same task are part of the outer slice.
     if (this.open.some((x) => x.task === o.task)) return;
     const to = this.now();
+    const c1 = o.cpu === null ? null : threadCpuMs();
+    const before = this.cpu.has(o.task) ? this.cpu.get(o.task)! : 0;
+    this.cpu.set(o.task, before === null || o.cpu === null || c1 === null ? null : before + (c1 - o.cpu));
     const list = this.slices.get(o.task) ?? [];
     const last = list[list.length - 1];
     // Slices closer than 0.05 ms are one stretch on the CPU.

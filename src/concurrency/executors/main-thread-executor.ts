@@ -51,7 +51,7 @@ export class MainThreadExecutor implements Executor {
       tracker.update(index, {
         end_ms: tracker.ms(),
         status: result.status,
-        cpu_ms: slices.total(task.i),
+        cpu_ms: slices.cpuOf(task.i),
         on_cpu: slices.of(task.i),
       });
     };
@@ -67,7 +67,7 @@ export class MainThreadExecutor implements Executor {
         job.tasks.forEach((t, k) => {
           if (results[k] === undefined) {
             results[k] = { status: "abandoned" };
-            tracker.update(k, { status: "abandoned", end_ms: tracker.ms(), on_cpu: slices.of(t.i), cpu_ms: slices.total(t.i) });
+            tracker.update(k, { status: "abandoned", end_ms: tracker.ms(), on_cpu: slices.of(t.i), cpu_ms: slices.cpuOf(t.i) });
           }
         });
       }

@@ -74,17 +74,17 @@ function axisHtml(layout: Layout, widths: [number, number]): string {
 }
 
 function legendHtml(report: TimingReport, layout: Layout): string {
-  const swatch = "display:inline-block;width:14px;height:9px;margin:0 4px 0 0;vertical-align:middle";
+  const swatch = (height: number) => `display:inline-block;width:14px;height:${height}px;margin:0 4px 0 0;vertical-align:middle`;
   return legend(report, layout)
     .map((entries) => {
       const items = entries.map((e) => {
         let key: string;
         if (isMark(e.key)) key = tag("span", `color:${P.MARK_COLOURS[e.key]};margin-right:4px`, MARKS[e.key].symbol);
-        else if (e.key === "startup") key = tag("span", `${swatch};${HATCH}`);
-        else if (e.key === "queued") key = tag("span", `${swatch};height:0;border-top:2px dotted ${P.QUEUED_LINE}`);
+        else if (e.key === "startup") key = tag("span", `${swatch(9)};${HATCH}`);
+        else if (e.key === "queued") key = tag("span", `${swatch(0)};border-top:2px dotted ${P.QUEUED_LINE}`);
         else {
           const paint = P.paintOf(report.executor, e.key);
-          key = tag("span", `${swatch};${paint.thin ? "height:2px;" : ""}background:${paint.fill}`);
+          key = tag("span", `${swatch(paint.thin ? 2 : 9)};background:${paint.fill}`);
         }
         return tag("span", "margin-right:14px;white-space:nowrap", key + escapeHtml(e.text));
       });

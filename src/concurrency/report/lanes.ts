@@ -93,7 +93,7 @@ export function taskLane(report: TimingReport, task: TaskTiming): Lane {
   const at = end ?? Math.max(task.queued_ms, report.wall_ms);
   return {
     label: name,
-    title: laneTitle(report, task, name),
+    title: laneTitle(report, task, name, segments),
     segments,
     marks: mark ? [{ mark, count: 1, at }] : [],
     span: spanText(report, task, end),
@@ -120,7 +120,7 @@ function runSegments(report: TimingReport, task: TaskTiming, name: string, end: 
     const a = Math.max(from, start);
     const b = Math.min(to, end);
     if (b < a) continue;
-    segments.push({ kind: "slice", from: a, to: b, title: `${name}: on the CPU ${formatMs(a)} → ${formatMs(b)}` });
+    segments.push({ kind: "slice", from: a, to: b, title: `${name}: on the CPU for ${formatMs(b - a)} at ${formatMs(a)}` });
   }
   return segments;
 }
@@ -132,12 +132,11 @@ function spanText(report: TimingReport, task: TaskTiming, end: number | null): s
   return `${formatMs(task.start_ms)} → ${to}`;
 }
 
-function laneTitle(report: TimingReport, task: TaskTiming, name: string): string {
+function laneTitle(report: TimingReport, task: TaskTiming, name: string, segments: Segment[]): string {
   const parts = [`${name}: ${task.status}`, spanText(report, task, taskEnd(task, report)), cpuText(task.cpu_ms)];
   if (task.startup_ms !== null) parts.push(`start-up ${formatMs(task.startup_ms)}`);
-  if (task.start_ms !== null && task.start_ms > task.queued_ms) {
-    parts.push(`queued at ${formatMs(task.queued_ms)}`);
-  }
+  const queued = segments.find((s) => s.kind === "queued");
+  if (queued) parts.push(`waited ${formatMs(queued.to - queued.from)} for a worker`);
   return parts.join(", ");
 }
 

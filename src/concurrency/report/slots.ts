@@ -13,7 +13,9 @@ export const BUCKET_BUDGET = 640;
 export const MAX_BUCKETS_PER_LANE = 100;
 /** A bucket less covered than this stays empty. */
 const MIN_COVER = 0.25;
-/** When kinds cover a bucket equally, the first of these wins: CPU use is what the lesson is about. */
+/** A kind covering this much of a bucket takes it, in PRIORITY order; else the kind covering most. */
+const MAJORITY = 0.5;
+/** CPU use is what the lesson is about: on-CPU time wins over the waiting it interrupts. */
 const PRIORITY: SegmentKind[] = ["slice", "cpu", "shared", "unknown", "waiting", "between", "startup"];
 const DESCRIBE: Record<SegmentKind, string> = {
   slice: "on the CPU",
@@ -32,20 +34,26 @@ interface Group {
 }
 
 export function slotLanes(report: TimingReport, tasks: TaskTiming[], end: number): Lane[] {
-  const groups = groupSlots(tasks);
+  // A task that has not started has no slot yet (the summary counts it as queued).
+  const groups = groupSlots(tasks.filter((t) => t.start_ms !== null));
+  if (groups.length === 0) return [];
   const buckets = Math.max(1, Math.min(MAX_BUCKETS_PER_LANE, Math.floor(BUCKET_BUDGET / groups.length)));
   return groups.map((group) => groupLane(report, group, end, buckets));
 }
 
-/** One group per slot; past MAX_TASK_LANES slots, neighbouring slots share a lane. */
+/** One group per slot; past MAX_TASK_LANES slots, neighbouring slots share a lane evenly. */
 function groupSlots(tasks: TaskTiming[]): Group[] {
   const bySlot = new Map<number, TaskTiming[]>();
-  for (const task of tasks) bySlot.set(task.slot, [...(bySlot.get(task.slot) ?? []), task]);
+  for (const task of tasks) {
+    const list = bySlot.get(task.slot);
+    if (list) list.push(task);
+    else bySlot.set(task.slot, [task]);
+  }
   const slots = [...bySlot.keys()].sort((a, b) => a - b);
-  const size = Math.ceil(slots.length / MAX_TASK_LANES);
+  const lanes = Math.min(slots.length, MAX_TASK_LANES);
   const groups: Group[] = [];
-  for (let k = 0; k < slots.length; k += size) {
-    const chunk = slots.slice(k, k + size);
+  for (let k = 0; k < lanes; k++) {
+    const chunk = slots.slice(Math.floor((k * slots.length) / lanes), Math.floor(((k + 1) * slots.length) / lanes));
     groups.push({ slots: chunk, tasks: chunk.flatMap((s) => bySlot.get(s) ?? []) });
   }
   return groups;
@@ -108,30 +116,43 @@ function winner(cover: Map<SegmentKind, number>, width: number): SegmentKind | n
   let total = 0;
   for (const v of cover.values()) total += v;
   if (Math.min(total, width) < MIN_COVER * width) return null;
+  // Overlapping tasks (on the event loop) can cover a bucket many times over: cap at its width.
+  const covered = (kind: SegmentKind) => Math.min(cover.get(kind) ?? 0, width);
+  const major = PRIORITY.find((kind) => covered(kind) >= MAJORITY * width);
+  if (major) return major;
   let best: SegmentKind | null = null;
-  let bestCover = 0;
-  for (const kind of PRIORITY) {
-    // Overlapping tasks (on the event loop) can cover a bucket many times over: cap at its width.
-    const c = Math.min(cover.get(kind) ?? 0, width);
-    if (c > bestCover * (1 + 1e-9)) [best, bestCover] = [kind, c];
-  }
+  for (const kind of PRIORITY) if (best === null || covered(kind) > covered(best)) best = kind;
   return best;
 }
 
 function segmentTitle(segment: Segment, spans: { task: TaskTiming; from: number; to: number }[]): string {
-  const ids = spans.filter((s) => s.from < segment.to && s.to > segment.from).map((s) => s.task.i);
-  const range = ids.length === 0 ? "" : ids.length === 1 ? `task ${ids[0]}` : `tasks ${Math.min(...ids)}–${Math.max(...ids)}`;
-  return `${range}${range ? ": " : ""}${DESCRIBE[segment.kind]}, ${formatMs(segment.from)} → ${formatMs(segment.to)}`;
+  const ids = [...new Set(spans.filter((s) => s.from < segment.to && s.to > segment.from).map((s) => s.task.i))];
+  const what = `${DESCRIBE[segment.kind]}, ${formatMs(segment.from)} → ${formatMs(segment.to)}`;
+  return ids.length === 0 ? what : `${taskList(ids.sort((a, b) => a - b))}: ${what}`;
+}
+
+/** "task 3", "tasks 1, 5, 9", "tasks 0–249" when they run on, else "63 tasks (0 … 248)". */
+function taskList(ids: number[]): string {
+  const first = ids[0];
+  const last = ids[ids.length - 1];
+  if (ids.length === 1) return `task ${first}`;
+  if (ids.length <= 4) return `tasks ${ids.join(", ")}`;
+  return last - first + 1 === ids.length ? `tasks ${first}–${last}` : `${ids.length} tasks (${first} … ${last})`;
 }
 
 function laneSummary(report: TimingReport, group: Group, segments: Segment[]): Lane {
-  const started = group.tasks.filter((t) => t.start_ms !== null);
-  const first = started.length > 0 ? Math.min(...started.map((t) => t.start_ms as number)) : null;
-  const ends = started.map((t) => taskEnd(t, report) as number);
-  const running = group.tasks.some((t) => t.start_ms !== null && t.end_ms === null);
-  const span =
-    first === null ? "not started" : `${formatMs(first)} → ${running ? "running" : formatMs(Math.max(...ends))}`;
-  const cpu = group.tasks.some((t) => t.cpu_ms === null) ? null : group.tasks.reduce((s, t) => s + (t.cpu_ms ?? 0), 0);
+  let first = Infinity;
+  let last = 0;
+  let cpu: number | null = 0;
+  for (const task of group.tasks) {
+    first = Math.min(first, task.start_ms ?? Infinity);
+    last = Math.max(last, taskEnd(task, report) ?? 0);
+    cpu = cpu === null || task.cpu_ms === null ? null : cpu + task.cpu_ms;
+  }
+  const unended = group.tasks.some((t) => t.end_ms === null);
+  const to = !unended ? formatMs(last) : report.finished ? "pending" : "running";
+  const span = `${formatMs(first)} → ${to}`;
+  const cpuShown = cpu === null && !report.finished ? "cpu …" : cpuText(cpu);
   const counts = new Map<Mark, number>();
   for (const task of group.tasks) {
     const mark = markOf(task.status);
@@ -142,10 +163,10 @@ function laneSummary(report: TimingReport, group: Group, segments: Segment[]): L
   const failed = marks.map((m) => `${m.count} ${m.mark}`).join(", ");
   return {
     label,
-    title: `${label}: ${span}, ${cpuText(cpu)}${failed ? `, ${failed}` : ""}`,
+    title: `${label}: ${span}, ${cpuShown}${failed ? `, ${failed}` : ""}`,
     segments,
     marks,
     span,
-    cpu: cpuText(cpu),
+    cpu: cpuShown,
   };
 }

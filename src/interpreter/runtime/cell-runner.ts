@@ -24,7 +24,8 @@ interface Running {
  * even `while (true) {}`; awaited work is raced against the interrupt and its sleeps are aborted.
  */
 export class CellRunner {
-  private running: Running | undefined;
+  /** What an interrupt stops: a magic cell runs its own short scripts inside its guard. */
+  private readonly running = new Set<Running>();
 
   constructor(
     private readonly names: Record<string, unknown>,
@@ -42,7 +43,7 @@ export class CellRunner {
         if (cell.hasTopLevelAwait) await Promise.race([completion, running.interrupted]);
       });
     } finally {
-      if (this.running === running) this.running = undefined;
+      this.running.delete(running);
     }
   }
 
@@ -55,12 +56,12 @@ export class CellRunner {
     try {
       return await cellScope.run({ output, signal: running.abort.signal }, () => fn(running.abort.signal));
     } finally {
-      if (this.running === running) this.running = undefined;
+      this.running.delete(running);
     }
   }
 
   interrupt(): void {
-    this.running?.interrupt();
+    for (const r of this.running) r.interrupt();
   }
 
   private start(): Running {
@@ -68,7 +69,7 @@ export class CellRunner {
     let reject: (e: Error) => void = () => undefined;
     const interrupted = new Promise<never>((_, r) => (reject = r));
     interrupted.catch(() => undefined);
-    this.running = {
+    const running: Running = {
       abort,
       interrupted,
       interrupt: () => {
@@ -76,7 +77,8 @@ export class CellRunner {
         reject(new KeyboardInterrupt());
       },
     };
-    return this.running;
+    this.running.add(running);
+    return running;
   }
 
   private evaluate(cell: CompiledCell, names: Record<string, unknown>): unknown {

@@ -1,0 +1,163 @@
+/**
+ * `npm run bench`: this kernel against tslab's, with the same client, in one run. It is a report:
+ * it exits 0 whether or not targets are met, and 1 only when it could not finish (the overall time
+ * limit, a signal, or a fault in the bench itself).
+ */
+import { arch, availableParallelism, loadavg, platform } from "os";
+import { dirname } from "path";
+import { launchKernel, RunningKernel } from "../client/launch";
+import { coldStart } from "./cold-start";
+import { count, ms, seconds } from "./format";
+import { idleMemory, interruptBusyLoop, streamLines } from "./kernel-cases";
+import { BenchKernel, ourKernel, tslabKernel } from "./kernels";
+import { forget, keepTrackOf, removeLeftovers } from "./leftovers";
+import { buildRows, KernelResults, notes, summaryLine } from "./report";
+import { KERNEL_INFO, ONE_PLUS_ONE, roundTrips } from "./round-trips";
+import { renderTable } from "./table";
+
+const PLAN = {
+  coldStarts: 5,
+  warmUp: 10,
+  roundTrips: 200,
+  infoTrips: 100,
+  streamLines: 20_000,
+  interruptAfterMs: 300,
+  rssSettleMs: 1000,
+  rssReadings: 5,
+};
+
+/** Every wait is bounded: tslab can leave a request without a reply or an idle status forever. */
+const LIMITS = {
+  readyMs: 60_000,
+  firstResultMs: 60_000,
+  roundTripMs: 10_000,
+  streamMs: 30_000,
+  interruptMs: 5_000,
+  overallMs: 10 * 60_000,
+};
+
+const progress = (text: string) => process.stderr.write(`[bench] ${text}\n`);
+
+async function main(): Promise<void> {
+  const kernels = [ourKernel(), tslabKernel()];
+  const results: KernelResults[] = kernels.map((kernel) => ({ name: kernel.name, coldStarts: [], problems: [] }));
+  const loadAtStart = loadavg();
+  const finish = (complete: boolean) => {
+    printReport(kernels, results, loadAtStart, complete);
+    removeLeftovers();
+    // Kernels still running are killed by the exit hooks that launchKernel and watchSpawned install.
+    process.exit(complete ? 0 : 1);
+  };
+  setTimeout(() => {
+    progress(`overall limit of ${seconds(LIMITS.overallMs)} reached; reporting what was measured`);
+    finish(false);
+  }, LIMITS.overallMs).unref();
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => finish(false));
+
+  // Alternating the kernels spreads the machine's background noise over both.
+  for (let round = 1; round <= PLAN.coldStarts; round++) {
+    for (const [i, kernel] of kernels.entries()) {
+      const start = await coldStart(kernel, { readyMs: LIMITS.readyMs, resultMs: LIMITS.firstResultMs }, process.cwd());
+      results[i].coldStarts.push(start);
+      progress(
+        `cold start ${round}/${PLAN.coldStarts} ${kernel.name}: kernel_info_reply ${optionalMs(start.toKernelInfoMs)}, ` +
+          `first 1+1 ${optionalMs(start.firstResultMs)}${start.problem ? ` (${start.problem})` : ""}`,
+      );
+    }
+  }
+  for (const [i, kernel] of kernels.entries()) await warmCases(kernel, results[i]);
+  for (const [i, kernel] of kernels.entries()) await interruptCase(kernel, results[i]);
+  finish(true);
+}
+
+async function warmCases(kernel: BenchKernel, result: KernelResults): Promise<void> {
+  await inSession(kernel, result, async (running) => {
+    progress(`${kernel.name}: ${PLAN.warmUp} warm-up + ${PLAN.roundTrips} round trips`);
+    result.roundTrips = await roundTrips(running.client, ONE_PLUS_ONE, PLAN.warmUp, PLAN.roundTrips, LIMITS.roundTripMs);
+    // The same trip without compiling or running anything: what the wire and the threads cost.
+    result.infoTrips = await roundTrips(running.client, KERNEL_INFO, PLAN.warmUp, PLAN.infoTrips, LIMITS.roundTripMs);
+    if (running.child.pid !== undefined) {
+      result.memory = await idleMemory(running.child.pid, PLAN.rssSettleMs, PLAN.rssReadings);
+    }
+    progress(`${kernel.name}: ${count(PLAN.streamLines)} console.log lines`);
+    result.stream = await streamLines(running.client, PLAN.streamLines, LIMITS.streamMs);
+  });
+}
+
+/** In its own session: a kernel that could not be stopped must not spoil the other cases. */
+async function interruptCase(kernel: BenchKernel, result: KernelResults): Promise<void> {
+  await inSession(kernel, result, async (running) => {
+    progress(`${kernel.name}: interrupt of while (true) {}`);
+    result.interrupt = await interruptBusyLoop(running, kernel, PLAN.interruptAfterMs, LIMITS.interruptMs);
+    // Asking a kernel that is still spinning to shut down only costs the grace period.
+    if (result.interrupt.afterwards === undefined || result.interrupt.afterwards === "no reply") {
+      running.child.kill("SIGKILL");
+    }
+  });
+}
+
+async function inSession(
+  kernel: BenchKernel,
+  result: KernelResults,
+  body: (running: RunningKernel) => Promise<void>,
+): Promise<void> {
+  let running: RunningKernel;
+  try {
+    running = await launchKernel({ cwd: process.cwd(), argv: kernel.argv, readyTimeoutMs: LIMITS.readyMs });
+  } catch (error) {
+    result.problems.push(`could not start a session: ${firstLine((error as Error).message)}`);
+    return;
+  }
+  const folder = dirname(running.connectionFile);
+  keepTrackOf(folder);
+  try {
+    await body(running);
+  } catch (error) {
+    result.problems.push(`session failed: ${firstLine((error as Error).message)}`);
+  } finally {
+    await running.stop();
+    forget(folder);
+  }
+}
+
+function printReport(kernels: BenchKernel[], results: KernelResults[], loadAtStart: number[], complete: boolean): void {
+  const [ours, baseline] = results;
+  const rows = buildRows(ours, baseline, PLAN);
+  const lines = [
+    "## ts-concurrency-kernel benchmark",
+    "",
+    `- Machine: ${availableParallelism()} cores, ${platform()} ${arch()}, Node ${process.version}`,
+    `- Load average (1/5/15 min): ${formatLoad(loadAtStart)} at start, ${formatLoad(loadavg())} at end`,
+    `- Baseline: ${kernels[1].name}, its own kernel, driven by the same client`,
+    `- Plan: ${PLAN.coldStarts} fresh starts each (alternating), ` +
+      `${PLAN.warmUp} warm-up + ${PLAN.roundTrips} round trips, ` +
+      `${count(PLAN.streamLines)} lines, interrupt ${PLAN.interruptAfterMs} ms into a busy loop`,
+    `- Limits: round trip ${seconds(LIMITS.roundTripMs)}, stream ${seconds(LIMITS.streamMs)}, ` +
+      `interrupt ${seconds(LIMITS.interruptMs)}, whole run ${seconds(LIMITS.overallMs)}`,
+    "",
+    renderTable(rows, ours.name, baseline.name),
+    "",
+    ...results.flatMap((result) => notes(result).map((note) => `- ${result.name}: ${note}`)),
+    "",
+    summaryLine(rows, complete),
+  ];
+  process.stdout.write(lines.join("\n") + "\n");
+}
+
+function optionalMs(value: number | undefined): string {
+  return value === undefined ? "—" : ms(value);
+}
+
+function formatLoad(load: number[]): string {
+  return load.map((value) => value.toFixed(2)).join(" ");
+}
+
+function firstLine(text: string): string {
+  return text.split("\n")[0];
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  removeLeftovers();
+  process.exit(1);
+});

@@ -1,0 +1,190 @@
+/**
+ * The concurrency magics through the real protocol. Timings are read from the report's raw
+ * metadata and asserted only in shape, with wide margins: the machines are shared and noisy.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { execFileSync } from "child_process";
+import { Exchange, KernelSession, expectLifecycle, ofType } from "./helpers";
+import { TimingMetadata } from "../../src/concurrency/timing";
+
+let session: KernelSession;
+
+beforeAll(async () => {
+  session = await KernelSession.start();
+  await session.execute(
+    [
+      "function isPrime(n: number): boolean { if (n < 2) return false; for (let d = 2; d * d <= n; d++) if (n % d === 0) return false; return true; }",
+      "function countPrimes(a: number, b: number): number { let c = 0; for (let x = a; x < b; x++) if (isPrime(x)) c++; return c; }",
+      "const SPAN = 400000;",
+      "import * as os from \"os\";",
+    ].join("\n"),
+  );
+});
+
+afterAll(() => session?.stop());
+
+/** The final state of the cell's timing report (the last display or update carrying it). */
+function timing(ex: Exchange): TimingMetadata {
+  const reports = ex.iopub.filter((m) => ["display_data", "update_display_data"].includes(m.header.msg_type));
+  const last = reports[reports.length - 1];
+  expect(last).toBeDefined();
+  return (last.content.metadata as { timing: TimingMetadata }).timing;
+}
+
+function result(ex: Exchange): string | undefined {
+  const r = ofType(ex.iopub, "execute_result")[0];
+  return r ? String((r.content.data as Record<string, unknown>)["text/plain"]) : undefined;
+}
+
+const CPU_BODY = "return countPrimes(task.i * SPAN, (task.i + 1) * SPAN);";
+
+describe.each(["serial", "async", "threads", "processes"])("%%%%%s", (magic) => {
+  it("runs the body once per task, reports it live, and returns the results in task order", async () => {
+    const ex = await session.execute(`%%${magic} -n 3\nconsole.log("hello from", task.i);\nreturn task.i * 10;`);
+    expectLifecycle(ex);
+    expect(ex.reply.content.status).toBe("ok");
+    expect(result(ex)).toBe("[ 0, 10, 20 ]");
+    const text = ofType(ex.iopub, "stream").map((m) => String(m.content.text)).join("");
+    for (const i of [0, 1, 2]) expect(text).toContain(`[task ${i}] hello from ${i}\n`);
+    const t = timing(ex);
+    expect(t.executor).toBe(magic);
+    expect(t.tasks.map((x) => x.status)).toEqual(["ok", "ok", "ok"]);
+    const display = ofType(ex.iopub, "display_data")[0];
+    expect(Object.keys(display.content.data as object).sort()).toEqual(["image/svg+xml", "text/html", "text/plain"]);
+    expect((display.content.transient as { display_id?: string }).display_id).toBeTruthy();
+  });
+
+  it("reports a task that throws with its id and lets the others finish", async () => {
+    const ex = await session.execute(`%%${magic} -n 3\nif (task.i === 1) throw new Error("task one fails");\nreturn task.i;`);
+    expect(ex.reply.content).toMatchObject({ status: "error", ename: "TaskError" });
+    expect(String(ex.reply.content.evalue)).toMatch(/1 of 3 tasks failed; first: task 1: Error: task one fails/);
+    expect(timing(ex).tasks.map((x) => x.status)).toEqual(["ok", "error", "ok"]);
+  });
+
+  it("overlaps waits: 3 tasks of sleep(300) take well under 600 ms (serial excepted)", async () => {
+    const ex = await session.execute(`%%${magic} -n 3\nawait sleep(300);\nreturn task.i;`);
+    expect(ex.reply.content.status).toBe("ok");
+    const t = timing(ex);
+    const run = Math.max(...t.tasks.map((x) => x.end_ms ?? 0)) - Math.min(...t.tasks.map((x) => x.start_ms ?? 0));
+    if (magic === "serial") expect(run).toBeGreaterThanOrEqual(890);
+    else expect(run).toBeLessThan(600);
+  });
+
+  it("stops on --timeout and the next cell runs", async () => {
+    const spin = magic === "async" || magic === "serial" ? "while (!task.signal.aborted) await sleep(20);" : "while (true) {}";
+    const ex = await session.execute(`%%${magic} -n 2 --timeout 400ms\n${spin}`);
+    expect(ex.reply.content).toMatchObject({ status: "error", ename: "TimeoutError" });
+    expect(timing(ex).tasks.some((x) => x.status === "cancelled" || x.status === "abandoned")).toBe(true);
+    expect((await session.execute("1 + 1")).reply.content.status).toBe("ok");
+  });
+});
+
+describe("the lesson, in shape", () => {
+  it("CPU-bound work speeds up with threads and processes, not with async", async () => {
+    const serial = timing(await session.execute(`%%serial -n 4\n${CPU_BODY}`));
+    const asyncT = timing(await session.execute(`%%async -n 4\n${CPU_BODY}`));
+    await session.execute(`%%threads -n 4 -w 2\n${CPU_BODY}`);
+    const threads = timing(await session.execute(`%%threads -n 4 -w 2\n${CPU_BODY}`));
+    await session.execute(`%%processes -n 4 -w 2\n${CPU_BODY}`);
+    const processes = timing(await session.execute(`%%processes -n 4 -w 2\n${CPU_BODY}`));
+    expect(serial.wall_ms / asyncT.wall_ms).toBeLessThan(1.3);
+    expect(serial.wall_ms / threads.wall_ms).toBeGreaterThan(1.15);
+    expect(serial.wall_ms / processes.wall_ms).toBeGreaterThan(1.15);
+  });
+
+  it("blocking sleepSync serialises %%async but not %%threads", async () => {
+    const a = timing(await session.execute("%%async -n 3\nsleepSync(200);"));
+    const t = timing(await session.execute("%%threads -n 3\nsleepSync(200);"));
+    expect(a.wall_ms).toBeGreaterThan(550);
+    const span = Math.max(...t.tasks.map((x) => x.end_ms ?? 0)) - Math.min(...t.tasks.map((x) => x.start_ms ?? 0));
+    expect(span).toBeLessThan(450);
+  });
+});
+
+describe("capture", () => {
+  it.each(["threads", "processes"])("%%%s gets copies of a function, what it calls, a constant and an import", async (magic) => {
+    const ex = await session.execute(`%%${magic} -n 2\nreturn [countPrimes(0, 100), SPAN, typeof os.cpus];`);
+    expect(ex.reply.content.status).toBe("ok");
+    expect(result(ex)).toBe("[ [ 25, 400000, 'function' ], [ 25, 400000, 'function' ] ]");
+  });
+
+  it("refuses a closure over a local before anything starts, naming it and its cell", async () => {
+    await session.execute("function makeAdder(k: number) { return (x: number) => x + k; }\nconst add2 = makeAdder(2);");
+    const ex = await session.execute("%%threads -n 2\nreturn add2(task.i);");
+    expect(ex.reply.content).toMatchObject({ status: "error", ename: "CaptureError" });
+    expect(String(ex.reply.content.evalue)).toMatch(/'add2' \(defined in cell \[\d+\]\) reads 'k'/);
+    expect(ofType(ex.iopub, "display_data")).toHaveLength(0);
+  });
+
+  it("refuses a SharedArrayBuffer for processes but shares it with threads", async () => {
+    await session.execute("const shared = new Int32Array(new SharedArrayBuffer(8));");
+    const p = await session.execute("%%processes -n 2\nreturn shared[0];");
+    expect(p.reply.content).toMatchObject({ status: "error", ename: "CaptureError" });
+    expect(String(p.reply.content.evalue)).toMatch(/SharedArrayBuffer/);
+    const t = await session.execute("%%threads -n 4\nAtomics.add(shared, 0, 1);");
+    expect(t.reply.content.status).toBe("ok");
+    expect(await session.value("shared[0]")).toBe("4");
+  });
+
+  it("refuses a stream", async () => {
+    const ex = await session.execute("%%threads -n 1\nprocess.stdout.write(String(process.stdin));\nreturn 1;");
+    expect(ex.reply.content.status).toBe("ok");
+    await session.execute("const { PassThrough } = require('stream'); const pipe = new PassThrough();");
+    const refused = await session.execute("%%threads -n 1\nreturn pipe;");
+    expect(refused.reply.content).toMatchObject({ status: "error", ename: "CaptureError" });
+  });
+});
+
+describe("faults", () => {
+  it.each(["threads", "processes"])("%%%s: a worker that exits fails only its own task; the pool replaces it", async (magic) => {
+    const ex = await session.execute(`%%${magic} -n 3\nif (task.i === 1) process.exit(1);\nawait sleep(50);\nreturn task.i;`);
+    expect(ex.reply.content).toMatchObject({ status: "error", ename: "WorkerCrashed" });
+    expect(timing(ex).tasks.map((x) => x.status)).toEqual(["ok", "crashed", "ok"]);
+    const again = await session.execute(`%%${magic} -n 3\nreturn task.i;`);
+    expect(result(again)).toBe("[ 0, 1, 2 ]");
+  });
+
+  it.each(["serial", "async", "threads", "processes"])("%%%s: interrupt stops the tasks and the kernel goes on", async (magic) => {
+    const body = magic === "threads" || magic === "processes" ? "while (true) {}" : "await sleep(60000);";
+    const pending = session.startExecute(`%%${magic} -n 2\nconsole.log("started");\n${body}`);
+    await session.next((m) => m.header.msg_type === "stream" && String(m.content.text).includes("started"), "a task to start");
+    await session.request("control", "interrupt_request", {});
+    const ex = await pending.done;
+    expect(ex.reply.content).toMatchObject({ status: "error" });
+    expect(["KeyboardInterrupt", "TaskError"]).toContain(ex.reply.content.ename);
+    expect(await session.value("'still here'")).toBe("'still here'");
+  });
+
+  it("bad magics and flags say what is valid", async () => {
+    const unknown = await session.execute("%%thread -n 2\nreturn 1;");
+    expect(unknown.reply.content).toMatchObject({ status: "error", ename: "UsageError" });
+    expect(String(unknown.reply.content.evalue)).toMatch(/Known magics: %%threads/);
+    const flag = await session.execute("%%threads --speed 9\nreturn 1;");
+    expect(String(flag.reply.content.evalue)).toMatch(/does not take '--speed'.*Valid options/);
+    const help = await session.execute("%%processes?");
+    expect(ofType(help.iopub, "stream").map((m) => m.content.text).join("")).toMatch(/--fresh/);
+  });
+});
+
+describe("shutdown", () => {
+  it("leaves no worker threads or child processes behind", async () => {
+    const own = await KernelSession.start();
+    await own.execute("%%processes -n 2\nreturn process.pid;");
+    await own.execute("%%threads -n 2\nreturn 1;");
+    const pid = own.kernel.child.pid!;
+    const children = () => {
+      try {
+        return execFileSync("pgrep", ["-P", String(pid)], { encoding: "utf8" }).trim().split("\n").filter(Boolean);
+      } catch {
+        return [];
+      }
+    };
+    expect(children().length).toBeGreaterThanOrEqual(2);
+    const kids = children();
+    await own.stop();
+    await new Promise((r) => setTimeout(r, 500));
+    for (const kid of kids) {
+      expect(() => process.kill(Number(kid), 0)).toThrow();
+    }
+  });
+});
