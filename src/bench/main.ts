@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   setTimeout(() => {
     progress(`overall limit of ${seconds(LIMITS.overallMs)} reached; reporting what was measured`);
     finish(false);
-  }, LIMITS.overallMs).unref();
+  }, LIMITS.overallMs);
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => finish(false));
 
   // Alternating the kernels spreads the machine's background noise over both.

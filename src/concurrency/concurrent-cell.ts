@@ -6,7 +6,7 @@ import { formatDiagnostics } from "../interpreter/typescript/diagnostics";
 import { render } from "../interpreter/runtime/mime";
 import { ConcurrencyOptions } from "../magics/concurrency-options";
 import { Executor, TaskResult } from "./executor";
-import { ExecutorKind } from "./timing";
+import { ExecutorKind, TimingReport } from "./timing";
 import { ReportTracker } from "./report-tracker";
 import { TaskOutput } from "./task-output";
 import { TaskInput } from "./task-protocol";
@@ -52,6 +52,7 @@ export async function runConcurrentCell(
   cell: ConcurrentCell,
   output: CellOutput,
   interrupt: AbortSignal,
+  onReport?: (report: TimingReport) => void,
 ): Promise<ExecuteOutcome> {
   const converted = await host.compile(wrapBody(cell.body));
   if (converted.kind === "diagnostics") return { kind: "error", error: formatDiagnostics(`${cell.title}\n${cell.body}`, converted.diagnostics) };
@@ -127,6 +128,7 @@ export async function runConcurrentCell(
   const why = stop.signal.reason === "timeout" ? `timed out after ${cell.options.timeoutMs} ms` : "interrupted";
   const report = tracker.finish(stopped ? `${why}: ${stopped} of ${n} tasks ${cell.executor === "async" ? "abandoned or cancelled" : "cancelled"}` : undefined);
   if (cell.executor === "serial" && results.every((r) => r.status === "ok")) host.serialWallMs.set(cell.body, report.wall_ms);
+  onReport?.(report);
 
   const failures = results.flatMap((r, i) => (r.status === "error" || r.status === "crashed" ? [{ i, error: r.error }] : []));
   if (failures.length) return { kind: "error", error: taskFailure(failures, n) };

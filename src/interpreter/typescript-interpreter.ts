@@ -33,6 +33,8 @@ import { ExecutorKind } from "../concurrency/timing";
 import { MainThreadExecutor } from "../concurrency/executors/main-thread-executor";
 import { PoolExecutor } from "../concurrency/executors/pool-executor";
 import { NotebookRegistry } from "./notebook-registry";
+import { runCompareCell } from "../concurrency/compare-cell";
+import { chooseLoops, formatTime, formatTimeit } from "../magics/time-format";
 import { InterruptGate } from "../transport/interrupt-gate";
 
 export interface TypeScriptInterpreterOptions {
@@ -101,10 +103,62 @@ export class TypeScriptInterpreter implements Interpreter {
       return { kind: "ok" };
     }
     if (parsed.kind === "concurrency") {
-      const cell = parsed;
-      return this.runner.guard(request.output, (signal) => runConcurrentCell(this.concurrencyHost(), cell, request.output, signal));
+      const { executor, ...cell } = parsed;
+      return this.runner.guard(request.output, (signal) =>
+        executor === "compare"
+          ? runCompareCell(this.concurrencyHost(), cell, request.output, signal)
+          : runConcurrentCell(this.concurrencyHost(), { ...cell, executor }, request.output, signal),
+      );
+    }
+    if (parsed.kind === "timing") {
+      const code = parsed.code;
+      return parsed.mode === "time" ? this.time(request, code) : this.timeit(request, code);
     }
     return this.executeCode(request);
+  }
+
+  /** %time: run the code once as a cell, then say how long it took. */
+  private async time(request: ExecuteRequest, code: string): Promise<ExecuteOutcome> {
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    const outcome = await this.executeCode({ ...request, code });
+    const wall = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    request.output.stream("stdout", formatTime({ wallSeconds: wall, userSeconds: cpu.user / 1e6, systemSeconds: cpu.system / 1e6 }) + "\n");
+    return outcome;
+  }
+
+  /** %timeit: compile the code once into a function and time many calls of it. */
+  private async timeit(request: ExecuteRequest, code: string): Promise<ExecuteOutcome> {
+    const isAsync = /\bawait\b/.test(code);
+    const wrapped = `const ${TIMEIT_VAR} = ${isAsync ? "async " : ""}() => {\n${code}\n};\n${TIMEIT_VAR}`;
+    const converted = await this.compile(wrapped);
+    if (converted.kind === "diagnostics") return { kind: "error", error: formatDiagnostics(wrapped, converted.diagnostics) };
+    const fn = (await this.loadOwn(converted.js, TIMEIT_VAR)) as () => unknown;
+    return this.runner.guard(request.output, async (signal) => {
+      try {
+        const once = async (loops: number) => {
+          const t0 = performance.now();
+          for (let k = 0; k < loops && !signal.aborted; k++) {
+            const r = fn();
+            if (isAsync) await r;
+          }
+          return (performance.now() - t0) / 1000;
+        };
+        const loops = chooseLoops(await once(1));
+        const perLoop: number[] = [];
+        for (let run = 0; run < 7 && !signal.aborted; run++) {
+          perLoop.push((await once(loops)) / loops);
+          // Let output, interrupts and other events through between runs.
+          await new Promise((r) => setImmediate(r));
+        }
+        if (signal.aborted) return { kind: "error", error: toErrorFields(new KeyboardInterrupt()) };
+        request.output.stream("stdout", formatTimeit({ loops, perLoop }) + "\n");
+        return { kind: "ok" };
+      } catch (e) {
+        return { kind: "error", error: toErrorFields(e) };
+      }
+    });
   }
 
   private async executeCode(request: ExecuteRequest): Promise<ExecuteOutcome> {
@@ -201,20 +255,26 @@ export class TypeScriptInterpreter implements Interpreter {
       info: this.registry,
       freeIdentifiers: (source) => this.compiler.request("freeIdentifiers", { source }),
       evaluate: (expression) => this.evaluateValue(expression),
-      loadBody: async (js) => {
-        // The body's own names stay out of the notebook; everything else reads and writes it.
-        const own: Record<string, unknown> = {};
-        const overlay = new Proxy(this.names, {
-          get: (t, k) => (typeof k === "string" && k in own ? own[k] : Reflect.get(t, k)),
-          set: (t, k, v) => (isOwn(k) ? ((own[k as string] = v), true) : Reflect.set(t, k, v)),
-          defineProperty: (t, k, d) => (isOwn(k) ? ((own[k as string] = d.value), true) : Reflect.defineProperty(t, k, d)),
-        });
-        await this.runner.run({ js, hasTopLevelAwait: false, filename: "task body" }, silentOutput, overlay);
-        return own[BODY_VAR] as never;
-      },
+      loadBody: async (js) => (await this.loadOwn(js, BODY_VAR)) as never,
       executor: (kind) => this.executor(kind),
       serialWallMs: this.serialWallMs,
     };
+  }
+
+  /**
+   * Run compiled code that defines `name` (a task body, a %timeit function) and return it. The
+   * code's own names stay out of the notebook; everything else reads and writes the notebook.
+   */
+  private async loadOwn(js: string, name: string): Promise<unknown> {
+    const own: Record<string, unknown> = {};
+    const isOwn = (k: string | symbol) => k === name || k === "tsLastExpr" || k === "__esModule";
+    const overlay = new Proxy(this.names, {
+      get: (t, k) => (typeof k === "string" && k in own ? own[k] : Reflect.get(t, k)),
+      set: (t, k, v) => (isOwn(k) ? ((own[k as string] = v), true) : Reflect.set(t, k, v)),
+      defineProperty: (t, k, d) => (isOwn(k) ? ((own[k as string] = d.value), true) : Reflect.defineProperty(t, k, d)),
+    });
+    await this.runner.run({ js, hasTopLevelAwait: false, filename: name }, silentOutput, overlay);
+    return own[name];
   }
 
   /** A TypeScript expression's value in the notebook, without touching its declarations. */
@@ -262,7 +322,8 @@ export class TypeScriptInterpreter implements Interpreter {
 
 export type { CellDiagnostic };
 
-const isOwn = (k: string | symbol) => k === BODY_VAR || k === "tsLastExpr" || k === "__esModule";
+/** The name %timeit's compiled function is left under. */
+const TIMEIT_VAR = "tsck_timeit_fn";
 
 /** Output of code the kernel runs for itself (a --map expression, loading a task body) goes nowhere. */
 const silentOutput: CellOutput = {

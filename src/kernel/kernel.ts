@@ -75,12 +75,17 @@ export class Kernel {
         this.interrupt();
         this.reply(ch, r, "interrupt_reply", { status: "ok" });
       },
-      shutdown_request: async (r, ch) => {
+      shutdown_request: (r, ch) => {
         const restart = r.message.content.restart === true;
         this.reply(ch, r, "shutdown_reply", { status: "ok", restart });
-        this.publisher.publish(r.message.header, "status", { execution_state: "idle" });
-        await this.transport.flush();
-        this.options.onShutdown(restart);
+        // handle() publishes this request's one idle as soon as we return; tear down only once
+        // the reply and that idle are on the wire.
+        setImmediate(() => {
+          void this.transport
+            .flush()
+            .catch((e: unknown) => log(`flush before shutdown: ${String(e)}`))
+            .then(() => this.options.onShutdown(restart));
+        });
       },
     };
   }

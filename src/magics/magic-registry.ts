@@ -7,17 +7,19 @@ export type ParsedCell =
   | { kind: "code"; code: string }
   | {
       kind: "concurrency";
-      executor: ExecutorKind;
+      executor: ExecutorKind | "compare";
       options: ConcurrencyOptions;
       /** The cell without its magic line; line 1 of the body is line 2 of the cell. */
       body: string;
       /** The magic line as typed, for the report's title. */
       title: string;
     }
-  | { kind: "text"; text: string };
+  | { kind: "text"; text: string }
+  /** %time / %%time / %timeit / %%timeit: run `code` as a cell and measure it. */
+  | { kind: "timing"; mode: "time" | "timeit"; code: string };
 
 interface CellMagicSpec {
-  executor: ExecutorKind;
+  executor: ExecutorKind | "compare";
   summary: string;
 }
 
@@ -26,6 +28,12 @@ const CELL_MAGICS: Record<string, CellMagicSpec> = {
   processes: { executor: "processes", summary: "Run the tasks on a pool of child processes: separate memory, process start-up cost, notebook names serialised across." },
   async: { executor: "async", summary: "Start every task at once on the kernel's one event loop: waits overlap, CPU work takes turns." },
   serial: { executor: "serial", summary: "Run the tasks one after another on the kernel's thread: the baseline for speedups." },
+  compare: { executor: "compare", summary: "Run the same body under %%serial, %%async, %%threads and %%processes in turn, and compare them." },
+};
+
+const TIMING_MAGICS: Record<string, string> = {
+  time: "wall and CPU time of running the code once",
+  timeit: "mean ± std. dev. of many runs, sized automatically",
 };
 
 const LINE_MAGICS: Record<string, string> = {
@@ -34,8 +42,14 @@ const LINE_MAGICS: Record<string, string> = {
 };
 
 function lsmagic(): string {
-  const cell = Object.entries(CELL_MAGICS).map(([n, s]) => `  %%${n.padEnd(10)} ${s.summary}`);
-  const line = Object.entries(LINE_MAGICS).map(([n, s]) => `  %${n.padEnd(11)} ${s}`);
+  const cell = [
+    ...Object.entries(CELL_MAGICS).map(([n, s]) => `  %%${n.padEnd(10)} ${s.summary}`),
+    ...Object.entries(TIMING_MAGICS).map(([n, s]) => `  %%${n.padEnd(10)} ${s} (the whole cell)`),
+  ];
+  const line = [
+    ...Object.entries(LINE_MAGICS).map(([n, s]) => `  %${n.padEnd(11)} ${s}`),
+    ...Object.entries(TIMING_MAGICS).map(([n, s]) => `  %${n.padEnd(11)} ${s} (the rest of the line)`),
+  ];
   return ["Cell magics (first line of a cell):", ...cell, "", "Line magics:", ...line, "",
     "Add ? to a magic's name for its options, e.g. %%threads?"].join("\n");
 }
@@ -54,7 +68,11 @@ function magicHelp(): string {
 }
 
 export function knownMagics(): string {
-  return [...Object.keys(CELL_MAGICS).map((n) => `%%${n}`), ...Object.keys(LINE_MAGICS).map((n) => `%${n}`)].join(", ");
+  return [
+    ...Object.keys(CELL_MAGICS).map((n) => `%%${n}`),
+    ...Object.keys(TIMING_MAGICS).flatMap((n) => [`%${n}`, `%%${n}`]),
+    ...Object.keys(LINE_MAGICS).map((n) => `%${n}`),
+  ].join(", ");
 }
 
 /** Understand a cell's magic line. Throws MagicUsageError for anything it cannot accept. */
@@ -75,6 +93,18 @@ export function parseCell(code: string): ParsedCell {
     if (asksHelp) return { kind: "text", text: concurrencyHelp(name, spec.summary) };
     const options = parseConcurrencyOptions(name, words.slice(1));
     return { kind: "concurrency", executor: spec.executor, options, body: rest, title: line };
+  }
+  if (Object.prototype.hasOwnProperty.call(TIMING_MAGICS, name)) {
+    const mode = name as "time" | "timeit";
+    if (asksHelp) return { kind: "text", text: `%${name} CODE   or   %%${name} on the first line of a cell: ${TIMING_MAGICS[name]}` };
+    const inline = line.slice(line.indexOf(rawName) + rawName.length).trim();
+    if (isCell) {
+      if (inline) throw new MagicUsageError(`%%${name} takes no options; put the code on the lines below it`);
+      return { kind: "timing", mode, code: rest };
+    }
+    if (rest.trim() !== "") throw new MagicUsageError(`%${name} times the rest of its line; use %%${name} to time a whole cell`);
+    if (!inline) throw new MagicUsageError(`%${name} needs code to time, e.g. %${name} countPrimes(0, 1e5)`);
+    return { kind: "timing", mode, code: inline };
   }
   if (!isCell && Object.prototype.hasOwnProperty.call(LINE_MAGICS, name)) {
     if (rest.trim() !== "" || words.length > 1) {

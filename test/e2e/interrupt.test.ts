@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { Exchange, isDisplayOf, KernelSession, onlyOfType } from "./helpers";
+
+/**
+ * Each cell shows a "started" token with display.text, which is published at once even when the
+ * cell then blocks its thread, so the interrupt is sent only once the cell is really running. A
+ * cell that awaits shows it from a timer instead, so the interrupt finds it inside the await, not
+ * still in the synchronous part of its script.
+ */
+describe("interrupting a cell", () => {
+  let session: KernelSession;
+
+  beforeAll(async () => {
+    session = await KernelSession.start();
+    expect(await session.value("const survivor = 41; let runs = 0; survivor")).toBe("41");
+  });
+
+  afterAll(async () => {
+    await session?.stop();
+  });
+
+  async function interrupt(body: string, how: "interrupt_request" | "SIGINT"): Promise<Exchange> {
+    const token = `started ${Math.random()}`;
+    const show = `display.text(${JSON.stringify(token)})`;
+    const announce = body.includes("await") ? `setTimeout(() => ${show}, 0);` : `${show};`;
+    const started = session.next(isDisplayOf(token), `the cell to show "${token}"`);
+    const pending = session.startExecute(`runs++;\n${announce}\n${body}`);
+    await started;
+
+    if (how === "SIGINT") {
+      expect(session.kernel.child.kill("SIGINT")).toBe(true);
+    } else {
+      const { reply } = await session.request("control", "interrupt_request", {});
+      expect(reply.content).toEqual({ status: "ok" });
+    }
+    return pending.done;
+  }
+
+  function expectKeyboardInterrupt(exchange: Exchange): void {
+    const { status, ename, evalue, traceback } = exchange.reply.content as Record<string, unknown>;
+    // One string, so that a failure shows what the cell ended with instead.
+    expect(`${status} ${ename}: ${evalue}\n${(traceback as string[] | undefined)?.join("\n")}`).toMatch(
+      /^error KeyboardInterrupt: /,
+    );
+    expect(onlyOfType(exchange.iopub, "error").content).toMatchObject({ ename: "KeyboardInterrupt" });
+  }
+
+  async function expectStateSurvived(): Promise<void> {
+    expect(await session.value("survivor + 1")).toBe("42");
+  }
+
+  it.each([
+    ["while (true) {}", "interrupt_request"],
+    ["while (true) {}", "SIGINT"],
+    ["await sleep(100000)", "interrupt_request"],
+    ["await sleep(100000)", "SIGINT"],
+    ["sleepSync(100000)", "interrupt_request"],
+    ["sleepSync(100000)", "SIGINT"],
+  ] as const)("stops %s by %s, and the notebook carries on", async (body, how) => {
+    expectKeyboardInterrupt(await interrupt(body, how));
+    await expectStateSurvived();
+  });
+
+  it("stops a cell waiting for input", async () => {
+    let asked!: () => void;
+    const askedPromise = new Promise<void>((resolve) => (asked = resolve));
+    const unsubscribe = session.client.onStdinRequest(() => {
+      asked();
+      return new Promise<string>(() => undefined);
+    });
+    try {
+      const pending = session.startExecute('const answer = await input("never answered? ")');
+      await askedPromise;
+      const { reply } = await session.request("control", "interrupt_request", {});
+      expect(reply.content).toEqual({ status: "ok" });
+      expectKeyboardInterrupt(await pending.done);
+    } finally {
+      unsubscribe();
+    }
+    await expectStateSurvived();
+  });
+
+  it("keeps the values a cell assigned before it was interrupted", async () => {
+    const before = Number(await session.value("runs"));
+    expectKeyboardInterrupt(await interrupt("runs += 100;\nwhile (true) {}", "interrupt_request"));
+    expect(await session.value("runs")).toBe(String(before + 101));
+  });
+
+  it("answers interrupt_request when nothing is running, and the next cell is not interrupted", async () => {
+    const { reply } = await session.request("control", "interrupt_request", {});
+    expect(reply.content).toEqual({ status: "ok" });
+    expect(await session.value("await sleep(50); 'not interrupted'")).toBe("'not interrupted'");
+  });
+});

@@ -1,0 +1,160 @@
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { Message } from "../../src/protocol/message";
+import { kinds, KernelSession, ofType, onlyOfType, parentId, resultText, streamText } from "./helpers";
+
+const dataOf = (message: Message) => message.content.data as Record<string, unknown>;
+const transientOf = (message: Message) => message.content.transient as Record<string, unknown> | undefined;
+
+let session: KernelSession;
+
+beforeAll(async () => {
+  session = await KernelSession.start();
+});
+
+afterAll(async () => {
+  await session?.stop();
+});
+
+describe("rich output", () => {
+  it("publishes display_data for html, markdown, svg and base64 png", async () => {
+    const pngBytes = [137, 80, 78, 71, 13, 10, 26, 10];
+    const svg = "<svg xmlns='http://www.w3.org/2000/svg' width='4' height='4'></svg>";
+    const exchange = await session.execute(
+      [
+        'display.html("<b>bold</b>");',
+        'display.markdown("# Title");',
+        `display.svg(${JSON.stringify(svg)});`,
+        `display.png(new Uint8Array(${JSON.stringify(pngBytes)}));`,
+      ].join("\n"),
+    );
+
+    expect(kinds(exchange.iopub)).toEqual([
+      "status:busy",
+      "execute_input",
+      "display_data",
+      "display_data",
+      "display_data",
+      "display_data",
+      "status:idle",
+    ]);
+    const [html, markdown, image, png] = ofType(exchange.iopub, "display_data");
+    expect(dataOf(html)["text/html"]).toBe("<b>bold</b>");
+    expect(dataOf(markdown)["text/markdown"]).toBe("# Title");
+    expect(dataOf(image)["image/svg+xml"]).toBe(svg);
+    expect(dataOf(png)["image/png"]).toBe(Buffer.from(pngBytes).toString("base64"));
+    for (const message of [html, markdown, image, png]) {
+      expect(typeof dataOf(message)["text/plain"]).toBe("string");
+      expect(message.content.metadata).toEqual({});
+    }
+  });
+
+  it("renders any value with display(), as text/plain in inspect style", async () => {
+    const exchange = await session.execute("display({ list: [1, 2], label: 'x' })");
+    expect(dataOf(onlyOfType(exchange.iopub, "display_data"))).toEqual({ "text/plain": "{ list: [ 1, 2 ], label: 'x' }" });
+  });
+
+  it("updates a display by id with update_display_data", async () => {
+    const exchange = await session.execute(
+      'display("first", { id: "progress" });\nconsole.log("between");\ndisplay("second", { id: "progress", update: true })',
+    );
+    expect(kinds(exchange.iopub)).toEqual(["status:busy", "execute_input", "display_data", "stream", "update_display_data", "status:idle"]);
+    const [shown, , updated] = exchange.iopub.slice(2);
+    expect(dataOf(shown)).toEqual({ "text/plain": "'first'" });
+    expect(transientOf(shown)).toEqual({ display_id: "progress" });
+    expect(dataOf(updated)).toEqual({ "text/plain": "'second'" });
+    expect(transientOf(updated)).toEqual({ display_id: "progress" });
+  });
+
+  it("updates a display shown by an earlier cell", async () => {
+    await session.execute('display.text("v1", { id: "across-cells" })');
+    const exchange = await session.execute('display.text("v2", { id: "across-cells", update: true })');
+    const updated = onlyOfType(exchange.iopub, "update_display_data");
+    expect(dataOf(updated)["text/plain"]).toBe("v2");
+    expect(transientOf(updated)).toEqual({ display_id: "across-cells" });
+  });
+
+  it("publishes clear_output with wait true or false", async () => {
+    const exchange = await session.execute("clearOutput({ wait: true });\nclearOutput()");
+    expect(ofType(exchange.iopub, "clear_output").map((m) => m.content)).toEqual([{ wait: true }, { wait: false }]);
+  });
+
+  it("uses the bundle of a Jupyter.display object returned as the cell's value", async () => {
+    const exchange = await session.execute(
+      '({ [Symbol.for("Jupyter.display")]() { return { "text/html": "<i>custom</i>", "text/plain": "custom" }; } })',
+    );
+    const result = onlyOfType(exchange.iopub, "execute_result");
+    expect(result.content.data).toEqual({ "text/html": "<i>custom</i>", "text/plain": "custom" });
+    expect(result.content.execution_count).toBe(exchange.reply.content.execution_count);
+  });
+
+  it("keeps tslab notebooks working: tslab.display and tslab.newDisplay", async () => {
+    const exchange = await session.execute(
+      [
+        'import * as tslab from "tslab";',
+        'tslab.display.html("<p>from tslab</p>");',
+        "const live = tslab.newDisplay();",
+        'live.text("step 1");',
+        'live.text("step 2");',
+      ].join("\n"),
+    );
+    expect(exchange.reply.content.status).toBe("ok");
+    const [html, step1] = ofType(exchange.iopub, "display_data");
+    expect(dataOf(html)["text/html"]).toBe("<p>from tslab</p>");
+    expect(dataOf(step1)["text/plain"]).toBe("step 1");
+    const step2 = onlyOfType(exchange.iopub, "update_display_data");
+    expect(dataOf(step2)["text/plain"]).toBe("step 2");
+    expect(transientOf(step2)?.display_id).toBe(transientOf(step1)?.display_id);
+    expect(transientOf(step1)?.display_id).toEqual(expect.any(String));
+  });
+});
+
+describe("stream output", () => {
+  it("sends output a timer prints after the cell finished to that cell, even while another cell runs", async () => {
+    // Both are queued before the first runs, so the second has started long before the timer fires.
+    const early = session.startExecute('setTimeout(() => console.log("late"), 300);\n1');
+    const next = session.startExecute('await sleep(1500);\n"second done"');
+    const late = session.next((m) => m.header.msg_type === "stream" && m.content.text === "late\n", "the late line");
+
+    const earlyDone = await early.done;
+    expect(resultText(earlyDone.iopub)).toBe("1");
+    expect(streamText(earlyDone.iopub, "stdout")).toBe("");
+
+    const lateMessage = await late;
+    expect(parentId(lateMessage)).toBe(early.request.header.msg_id);
+    expect(lateMessage.content.name).toBe("stdout");
+    const secondStarted = session.log.findIndex((m) => parentId(m) === next.request.header.msg_id);
+    expect(secondStarted).toBeGreaterThanOrEqual(0);
+    expect(secondStarted).toBeLessThan(session.log.indexOf(lateMessage));
+
+    const nextDone = await next.done;
+    expect(resultText(nextDone.iopub)).toBe("'second done'");
+    expect(streamText(nextDone.iopub, "stdout")).toBe("");
+  });
+
+  it("delivers 20,000 lines in order before idle", async () => {
+    const exchange = await session.execute("for (let i = 0; i < 20000; i++) console.log(i)");
+    const lines = streamText(exchange.iopub, "stdout").split("\n");
+    expect(lines.pop()).toBe("");
+    expect(lines).toHaveLength(20000);
+    expect(lines.every((line, i) => line === String(i))).toBe(true);
+  });
+
+  it("keeps stdout and stderr interleaved as written while a cell writes a lot", async () => {
+    const exchange = await session.execute(
+      'for (let i = 0; i < 300; i++) { console.log(`out ${i}`); if (i % 100 === 99) console.error(`err ${i}`); }',
+    );
+    const written = ofType(exchange.iopub, "stream").flatMap((m) =>
+      String(m.content.text)
+        .split("\n")
+        .filter((line) => line !== "")
+        .map((line) => `${m.content.name}:${line}`),
+    );
+    const expected: string[] = [];
+    for (let i = 0; i < 300; i++) {
+      expected.push(`stdout:out ${i}`);
+      if (i % 100 === 99) expected.push(`stderr:err ${i}`);
+    }
+    expect(written).toEqual(expected);
+    expect(streamText(exchange.iopub, "stderr")).toBe("err 99\nerr 199\nerr 299\n");
+  });
+});

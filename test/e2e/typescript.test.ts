@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { mkdir, writeFile } from "fs/promises";
+import { join } from "path";
+import { KernelSession, makeTempDir, onlyOfType, removeDir, resultText } from "./helpers";
+
+/**
+ * The kernel runs in a temporary notebook folder holding a local `helper.ts` and a package in its
+ * own node_modules; both must resolve from there, not from the kernel's installation.
+ */
+describe("TypeScript across cells and modules", () => {
+  let session: KernelSession;
+  let notebookDir: string;
+
+  beforeAll(async () => {
+    notebookDir = await makeTempDir("typescript");
+    await writeFile(
+      join(notebookDir, "helper.ts"),
+      "export function double(x: number): number {\n  return 2 * x;\n}\nexport const label: string = 'from helper';\n",
+    );
+    const pkg = join(notebookDir, "node_modules", "tiny-greeter");
+    await mkdir(pkg, { recursive: true });
+    await writeFile(
+      join(pkg, "package.json"),
+      JSON.stringify({ name: "tiny-greeter", version: "1.0.0", main: "index.js", types: "index.d.ts" }),
+    );
+    await writeFile(join(pkg, "index.js"), "exports.greet = (name) => `hello, ${name}`;\n");
+    await writeFile(join(pkg, "index.d.ts"), "export declare function greet(name: string): string;\n");
+    session = await KernelSession.start({ cwd: notebookDir });
+  });
+
+  afterAll(async () => {
+    await session?.stop();
+    await removeDir(notebookDir);
+  });
+
+  const typeError = async (code: string) => {
+    const exchange = await session.execute(code);
+    expect(exchange.reply.content).toMatchObject({ status: "error", ename: "TSError" });
+    const error = onlyOfType(exchange.iopub, "error").content;
+    return { evalue: String(error.evalue), traceback: (error.traceback as string[]).join("\n") };
+  };
+
+  it("uses types and values declared in an earlier cell", async () => {
+    expect(await session.value("interface Point { x: number; y: number }\nconst origin: Point = { x: 0, y: 0 };")).toBeUndefined();
+    expect(await session.value("const p: Point = { x: 3, y: 4 };\nMath.hypot(p.x - origin.x, p.y - origin.y)")).toBe("5");
+  });
+
+  it("re-runs a cell that declares a const", async () => {
+    const cell = "const rerun = Math.max(1, 2);\nrerun * 10";
+    expect(await session.value(cell)).toBe("20");
+    expect(await session.value(cell)).toBe("20");
+    expect(await session.value("const rerun: string = 'redeclared';\nrerun")).toBe("'redeclared'");
+  });
+
+  it("reports a type error against a type declared in an earlier cell", async () => {
+    const { evalue, traceback } = await typeError("const ok = 1;\nconst bad: Point = { x: 1 };");
+    expect(evalue).toContain("'y'");
+    expect(evalue).toContain("Point");
+    expect(traceback).toMatch(/line 2, column 7\b/);
+  });
+
+  it("keeps the types of earlier cells after a cell fails to type-check", async () => {
+    expect(await session.value("origin.x + 1")).toBe("1");
+    await typeError("origin.z");
+  });
+
+  it("supports top-level await", async () => {
+    expect(await session.value("const awaited = await new Promise<number>((r) => setTimeout(() => r(6), 10));\nawaited * 7")).toBe("42");
+    expect(await session.value("awaited")).toBe("6");
+  });
+
+  it('imports Node modules: import * as fs from "fs"', async () => {
+    expect(await session.value('import * as fs from "fs";\nfs.existsSync("helper.ts")')).toBe("true");
+  });
+
+  it("imports a local .ts module from the notebook's folder, with its types", async () => {
+    expect(await session.value('import { double, label } from "./helper";\n`${double(21)} ${label}`')).toBe("'42 from helper'");
+    const { traceback } = await typeError('double("21")');
+    expect(traceback).toMatch(/line 1, column 8\b/);
+  });
+
+  it("imports a package from the notebook folder's node_modules, with its types", async () => {
+    expect(await session.value('import { greet } from "tiny-greeter";\ngreet("ts")')).toBe("'hello, ts'");
+    const { evalue } = await typeError("greet(42)");
+    expect(evalue).toContain("not assignable to parameter of type 'string'");
+  });
+
+  it("type-checks console and process against Node's types", async () => {
+    const exchange = await session.execute('console.log(typeof process.version);\nprocess.cwd() === require("path").resolve(".")');
+    expect(exchange.reply.content.status).toBe("ok");
+    expect(resultText(exchange.iopub)).toBe("true");
+    await typeError("process.notAThing()");
+  });
+});
