@@ -87,7 +87,11 @@ export class TypeScriptInterpreter implements Interpreter {
     installCellGlobals();
     captureProcessOutput();
     // Loading the compiler takes about a second; start now, in the background.
-    void this.compiler.warmUp().catch(() => undefined);
+    // Its first conversion builds the whole program (seconds on a busy machine): do that too.
+    void this.compiler
+      .warmUp()
+      .then(() => this.compiler.request("convert", { declarations: this.context(), code: "0" }))
+      .catch(() => undefined);
   }
 
   async execute(request: ExecuteRequest): Promise<ExecuteOutcome> {
@@ -293,7 +297,7 @@ export class TypeScriptInterpreter implements Interpreter {
   }
 
   private compile(code: string) {
-    return this.compiler.request("convert", { declarations: this.context(), code });
+    return this.compiler.convert({ declarations: this.context(), code });
   }
 
   private takeLastValue(name: string | undefined): unknown {

@@ -11,13 +11,23 @@ import { log } from "./log";
 /** How long shutdown may take before the process ends regardless. */
 const SHUTDOWN_GRACE_MS = 2000;
 
+/** A kernel that cannot open its sockets has nothing to do: say why and end the process. */
+async function startTransportOrExit(...args: Parameters<typeof startKernelTransport>) {
+  try {
+    return await startKernelTransport(...args);
+  } catch (e) {
+    log(`cannot start: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
+  }
+}
+
 /** `ts-concurrency-kernel kernel CONNECTION_FILE`: run until a shutdown_request or a signal. */
 export async function runKernel(connectionFile: string): Promise<void> {
   const connection = readConnectionFile(path.resolve(connectionFile));
   const interruptGate = createInterruptGate();
   const interpreter = new TypeScriptInterpreter({ rootDir: process.cwd(), interruptGate });
   let kernel: Kernel | undefined;
-  const transport = await startKernelTransport(
+  const transport = await startTransportOrExit(
     connection,
     {
       onMessage: (channel, envelope) => kernel?.receive(channel, envelope),

@@ -2,6 +2,9 @@ import { Worker } from "worker_threads";
 import * as path from "path";
 import { CompilerRequest, CompilerRequests, CompilerResponse, CompilerResults } from "./compiler-protocol";
 
+/** Conversions remembered for re-run cells (most recently used kept). */
+const CONVERT_CACHE_SIZE = 64;
+
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
 
 /**
@@ -14,11 +17,33 @@ export class TypeScriptCompiler {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private readyPromise: Promise<void> | undefined;
+  private readonly converted = new Map<string, CompilerResults["convert"]>();
 
   /** Start loading now, so that the first cell does not pay for it. */
   warmUp(): Promise<void> {
     this.ensureWorker();
     return this.readyPromise!;
+  }
+
+  /**
+   * Re-running an unchanged cell against unchanged declarations converts to the same result, as
+   * long as the cell reads no other file (no import, require or reference): answer those from memory.
+   */
+  async convert(args: CompilerRequests["convert"]): Promise<CompilerResults["convert"]> {
+    const cacheable = !/\bimport\b|\brequire\s*\(|\/\/\/\s*<reference/.test(args.code);
+    const key = `${args.declarations}\u0000${args.code}`;
+    const hit = cacheable ? this.converted.get(key) : undefined;
+    if (hit) {
+      this.converted.delete(key);
+      this.converted.set(key, hit);
+      return hit;
+    }
+    const result = await this.request("convert", args);
+    if (cacheable) {
+      this.converted.set(key, result);
+      if (this.converted.size > CONVERT_CACHE_SIZE) this.converted.delete(this.converted.keys().next().value!);
+    }
+    return result;
   }
 
   request<K extends keyof CompilerRequests>(kind: K, args: CompilerRequests[K]): Promise<CompilerResults[K]> {
