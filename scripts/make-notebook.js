@@ -1,0 +1,33 @@
+#!/usr/bin/env node
+// Builds an unexecuted .ipynb from a plain-text outline: "## md" blocks become Markdown cells,
+// "## code" blocks become code cells. Used to author the walkthroughs; run them with `run --out`.
+const fs = require("fs");
+const crypto = require("crypto");
+const [src, out] = process.argv.slice(2);
+if (!src || !out) {
+  console.error("usage: make-notebook.js OUTLINE.txt NOTEBOOK.ipynb");
+  process.exit(2);
+}
+const blocks = fs.readFileSync(src, "utf8").split(/^## (md|code)\n/m).slice(1);
+const cells = [];
+for (let i = 0; i < blocks.length; i += 2) {
+  const kind = blocks[i];
+  const text = blocks[i + 1].replace(/\n+$/, "");
+  const source = text.split(/(?<=\n)/);
+  const id = crypto.createHash("sha1").update(`${i}:${text}`).digest("hex").slice(0, 8);
+  cells.push(
+    kind === "md"
+      ? { cell_type: "markdown", id, metadata: {}, source }
+      : { cell_type: "code", execution_count: null, id, metadata: {}, outputs: [], source },
+  );
+}
+const nb = {
+  cells,
+  metadata: {
+    kernelspec: { display_name: "TypeScript (concurrency)", language: "typescript", name: "ts-concurrency" },
+    language_info: { name: "typescript", file_extension: ".ts", mimetype: "text/typescript" },
+  },
+  nbformat: 4,
+  nbformat_minor: 5,
+};
+fs.writeFileSync(out, JSON.stringify(nb, null, 1) + "\n");
