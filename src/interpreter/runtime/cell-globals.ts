@@ -1,3 +1,8 @@
+// Imported, not read from the global: Node defines `globalThis.performance` lazily, loading
+// perf_hooks on first use. If that first use is inside a cell and an interrupt lands while the
+// module loads, the half-loaded module stays cached and `performance` is undefined for the rest of
+// the session. Loading it here, as the kernel starts, closes that window for cells too.
+import { performance } from "node:perf_hooks";
 import { currentScope } from "./cell-scope";
 import { createDisplay } from "./display-api";
 import { KeyboardInterrupt } from "./interrupt-error";
