@@ -2,7 +2,7 @@ import { randomUUID } from "crypto";
 import { ControlRequests, ControlRequestType, Replies, ShellRequests, ShellRequestType } from "../protocol/content";
 import { Envelope } from "../protocol/message";
 import { answer, Identity } from "../protocol/build";
-import { IncomingChannel, KernelTransport } from "../transport/types";
+import { Delivery, IncomingChannel, KernelTransport } from "../transport/types";
 import { Interpreter } from "../interpreter/interpreter";
 import { toErrorFields } from "../interpreter/runtime/error-fields";
 import { IopubPublisher } from "./publisher";
@@ -39,6 +39,7 @@ export class Kernel {
   private readonly info: InfoHandlers;
   private readonly shellQueue: { envelope: Envelope; channel: IncomingChannel }[] = [];
   private draining = false;
+  private readonly deliveries = new WeakMap<Envelope, Delivery>();
   /** msg_ids of queued execute_requests to answer `aborted` after an error (stop_on_error). */
   private readonly toAbort = new Set<string>();
 
@@ -70,9 +71,10 @@ export class Kernel {
     this.controlHandlers = {
       kernel_info_request: (r, ch) => this.reply(ch, r, "kernel_info_reply", kernelInfo(interpreter)),
       interrupt_request: (r, ch) => {
-        // The transport has already raised SIGINT for this request (that is what stops synchronous
-        // code); here we only make sure async waits end too, then confirm.
-        this.interrupt();
+        // A SIGINT the transport raised into a running script has already stopped it; stopping
+        // again here could hit the next queued cell instead. Only a held interrupt (the cell was
+        // waiting outside a script) needs the core to end its waits.
+        if (this.deliveries.get(r)?.interrupt === "held") this.interrupt();
         this.reply(ch, r, "interrupt_reply", { status: "ok" });
       },
       shutdown_request: (r, ch) => {
@@ -99,7 +101,8 @@ export class Kernel {
     this.stdin.cancelAll();
   }
 
-  receive(channel: IncomingChannel, envelope: Envelope): void {
+  receive(channel: IncomingChannel, envelope: Envelope, delivery?: Delivery): void {
+    if (delivery) this.deliveries.set(envelope, delivery);
     if (channel === "stdin") {
       if (!this.stdin.deliver(envelope)) log(`unexpected ${envelope.message.header.msg_type} on stdin ignored`);
       return;

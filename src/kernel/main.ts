@@ -30,7 +30,7 @@ export async function runKernel(connectionFile: string): Promise<void> {
   const transport = await startTransportOrExit(
     connection,
     {
-      onMessage: (channel, envelope) => kernel?.receive(channel, envelope),
+      onMessage: (channel, envelope, delivery) => kernel?.receive(channel, envelope, delivery),
       onFatal: (error) => {
         log(`the transport thread died: ${error.message}`);
         process.exit(1);

@@ -23,6 +23,7 @@ interface PendingStream {
 export class IopubPublisher {
   private pending: PendingStream | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private lastStreamAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly identity: Identity,
@@ -45,6 +46,13 @@ export class IopubPublisher {
     const p = this.pending;
     if (p && (p.parent.msg_id !== parent.msg_id || p.name !== name)) this.flush();
     const now = performance.now();
+    // The first write after a quiet spell goes out at once: the cell may be about to block the
+    // thread (a long loop, sleepSync), and then no timer could send it. Bursts still coalesce.
+    if (!this.pending && now - this.lastStreamAt >= STREAM_FLUSH_MS) {
+      this.lastStreamAt = now;
+      this.sendNow(parent, "stream", { name, text }, {});
+      return;
+    }
     this.pending ??= { parent, name, chunks: [], size: 0, since: now };
     this.pending.chunks.push(text);
     this.pending.size += text.length;
@@ -64,6 +72,7 @@ export class IopubPublisher {
     const p = this.pending;
     if (!p) return;
     this.pending = undefined;
+    this.lastStreamAt = performance.now();
     this.sendNow(p.parent, "stream", { name: p.name, text: p.chunks.join("") }, {});
   }
 

@@ -69,7 +69,7 @@ class WorkerTransport implements KernelTransport {
           void worker.terminate();
           return;
         case "message":
-          this.handlers.onMessage(message.channel, message.envelope);
+          this.handlers.onMessage(message.channel, message.envelope, message.delivery);
           return;
         case "done":
           this.waiting.get(message.id)?.resolve();

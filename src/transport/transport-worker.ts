@@ -11,7 +11,7 @@ import { logTransport } from "./log";
 import { SendQueue } from "./send-queue";
 import { StuckMainThreadGuard } from "./stuck-main-thread";
 import { createSigner, Signer } from "./signer";
-import { ConnectionInfo, IncomingChannel } from "./types";
+import { ConnectionInfo, Delivery, IncomingChannel } from "./types";
 import { decodeFrames, framesFromSerialized } from "./wire";
 import { FromWorker, ToWorker, WorkerInit } from "./worker-protocol";
 
@@ -102,11 +102,14 @@ function serve(
       // The main thread cannot read this message while user code holds it, but a signal reaches
       // its vm `breakOnSigint` watchdog; the core replies once it is free again. With a gate, the
       // signal is raised only when it is safe (interrupt-gate.ts says why that matters).
+      let delivery: Delivery | undefined;
       if (channel === "control" && decoded.envelope.message.header.msg_type === "interrupt_request") {
-        if (!interruptGate || requestInterrupt(interruptGate) === "signal") process.kill(process.pid, "SIGINT");
+        const decision = interruptGate ? requestInterrupt(interruptGate) : "signal";
+        if (decision === "signal") process.kill(process.pid, "SIGINT");
+        delivery = { interrupt: decision === "signal" ? "signalled" : decision === "pending" ? "held" : "idle" };
         stuck.expectReply(decoded.envelope.message.header.msg_id);
       }
-      post({ type: "message", channel, envelope: decoded.envelope });
+      post({ type: "message", channel, envelope: decoded.envelope, delivery });
     }
   };
   const echoHeartbeats = async () => {

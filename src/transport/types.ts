@@ -16,9 +16,18 @@ export interface ConnectionInfo {
 
 export type IncomingChannel = Exclude<Channel, "iopub">;
 
+/**
+ * What the transport already did about a message before handing it over. For an interrupt_request:
+ * "signalled" (SIGINT was raised into a running script, which stops it), "held" (the kernel was busy
+ * outside a script: the core must stop what it is waiting on), or "idle" (nothing was running).
+ */
+export interface Delivery {
+  interrupt?: "signalled" | "held" | "idle";
+}
+
 export interface TransportHandlers {
   /** A verified, parsed message. Unsigned, badly signed or malformed messages never get here. */
-  onMessage(channel: IncomingChannel, envelope: Envelope): void;
+  onMessage(channel: IncomingChannel, envelope: Envelope, delivery?: Delivery): void;
   /**
    * The transport died underneath the kernel (its worker thread crashed or exited). Without this
    * handler the failure is only logged; heartbeats stop either way, so the frontend will notice.

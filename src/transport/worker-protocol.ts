@@ -1,6 +1,6 @@
 import { Channel, Envelope } from "../protocol/message";
 import { InterruptGate } from "./interrupt-gate";
-import { ConnectionInfo, IncomingChannel } from "./types";
+import { ConnectionInfo, Delivery, IncomingChannel } from "./types";
 import { SerializedMessage } from "./wire";
 
 /** What the main thread hands the transport worker when it starts it. */
@@ -20,5 +20,5 @@ export type ToWorker =
 export type FromWorker =
   | { type: "ready" }
   | { type: "failed"; error: string }
-  | { type: "message"; channel: IncomingChannel; envelope: Envelope }
+  | { type: "message"; channel: IncomingChannel; envelope: Envelope; delivery?: Delivery }
   | { type: "done"; id: number };
