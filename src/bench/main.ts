@@ -1,16 +1,20 @@
 /**
- * `npm run bench`: this kernel against tslab's, with the same client, in one run. It is a report:
+ * `npm run bench`: this kernel against tslab's, with the same client, in one run, then the
+ * concurrency magics against bare Node baselines measured in the same process. It is a report:
  * it exits 0 whether or not targets are met, and 1 only when it could not finish (the overall time
  * limit, a signal, or a fault in the bench itself).
  */
 import { arch, availableParallelism, loadavg, platform } from "os";
 import { dirname } from "path";
 import { launchKernel, RunningKernel } from "../client/launch";
+import { usableCores } from "../concurrency/cores";
 import { coldStart } from "./cold-start";
 import { count, ms, seconds } from "./format";
 import { idleMemory, interruptBusyLoop, streamLines } from "./kernel-cases";
 import { BenchKernel, ourKernel, tslabKernel } from "./kernels";
 import { forget, keepTrackOf, removeLeftovers } from "./leftovers";
+import { magicCases, MagicLimits } from "./magic-cases";
+import { buildMagicRows, emptyMagicResults, magicSection, MagicPlan, MagicResults } from "./magic-report";
 import { buildRows, KernelResults, notes, summaryLine } from "./report";
 import { KERNEL_INFO, ONE_PLUS_ONE, roundTrips } from "./round-trips";
 import { renderTable } from "./table";
@@ -26,6 +30,21 @@ const PLAN = {
   rssReadings: 5,
 };
 
+const MAGIC_PLAN: MagicPlan = {
+  startupWarmUp: 1,
+  startups: 10,
+  dispatchWarmUp: 5,
+  dispatchTrips: 20,
+  cpuWarmUp: 1,
+  cpuRuns: 3,
+  cpuTasks: 4,
+  cpuWorkers: 2,
+  cpuSpan: 1_000_000,
+  asyncWarmUp: 1,
+  asyncRuns: 5,
+  asyncSleepMs: 200,
+};
+
 /** Every wait is bounded: tslab can leave a request without a reply or an idle status forever. */
 const LIMITS = {
   readyMs: 60_000,
@@ -36,14 +55,22 @@ const LIMITS = {
   overallMs: 10 * 60_000,
 };
 
+const MAGIC_LIMITS: MagicLimits = {
+  cellMs: 30_000,
+  cpuCellMs: 120_000,
+  firstCellMs: 60_000,
+  interruptMs: 5_000,
+};
+
 const progress = (text: string) => process.stderr.write(`[bench] ${text}\n`);
 
 async function main(): Promise<void> {
   const kernels = [ourKernel(), tslabKernel()];
   const results: KernelResults[] = kernels.map((kernel) => ({ name: kernel.name, coldStarts: [], problems: [] }));
+  const magic = emptyMagicResults(MAGIC_PLAN, usableCores());
   const loadAtStart = loadavg();
   const finish = (complete: boolean) => {
-    printReport(kernels, results, loadAtStart, complete);
+    printReport(kernels, results, magic, loadAtStart, complete);
     removeLeftovers();
     // Kernels still running are killed by the exit hooks that launchKernel and watchSpawned install.
     process.exit(complete ? 0 : 1);
@@ -67,6 +94,10 @@ async function main(): Promise<void> {
   }
   for (const [i, kernel] of kernels.entries()) await warmCases(kernel, results[i]);
   for (const [i, kernel] of kernels.entries()) await interruptCase(kernel, results[i]);
+  // Its own session, last: a fresh kernel whose pools start empty, as a notebook's would.
+  await inSession(kernels[0], magic, (running) =>
+    magicCases(running.client, MAGIC_PLAN, MAGIC_LIMITS, magic, progress),
+  );
   finish(true);
 }
 
@@ -98,7 +129,7 @@ async function interruptCase(kernel: BenchKernel, result: KernelResults): Promis
 
 async function inSession(
   kernel: BenchKernel,
-  result: KernelResults,
+  result: { problems: string[] },
   body: (running: RunningKernel) => Promise<void>,
 ): Promise<void> {
   let running: RunningKernel;
@@ -120,9 +151,16 @@ async function inSession(
   }
 }
 
-function printReport(kernels: BenchKernel[], results: KernelResults[], loadAtStart: number[], complete: boolean): void {
+function printReport(
+  kernels: BenchKernel[],
+  results: KernelResults[],
+  magic: MagicResults,
+  loadAtStart: number[],
+  complete: boolean,
+): void {
   const [ours, baseline] = results;
   const rows = buildRows(ours, baseline, PLAN);
+  const magicRows = buildMagicRows(magic, MAGIC_PLAN);
   const lines = [
     "## ts-concurrency-kernel benchmark",
     "",
@@ -139,7 +177,9 @@ function printReport(kernels: BenchKernel[], results: KernelResults[], loadAtSta
     "",
     ...results.flatMap((result) => notes(result).map((note) => `- ${result.name}: ${note}`)),
     "",
-    summaryLine(rows, complete),
+    ...magicSection(magic, MAGIC_PLAN, magicRows),
+    "",
+    summaryLine([...rows, ...magicRows], complete),
   ];
   process.stdout.write(lines.join("\n") + "\n");
 }

@@ -106,7 +106,7 @@ export function ratioText(row: Row): string {
 }
 
 /** One line a script can grep: how many targets were met, and which were not. */
-export function summaryLine(rows: Row[], complete: boolean): string {
+export function summaryLine(rows: Pick<Row, "label" | "verdict">[], complete: boolean): string {
   const judged = rows.filter((row) => row.verdict !== undefined);
   const passed = judged.filter((row) => row.verdict === "PASS").length;
   const others = judged.filter((row) => row.verdict !== "PASS").map((row) => `${row.verdict} ${shortLabel(row.label)}`);
@@ -232,6 +232,7 @@ function interruptFigure(run: InterruptRun | undefined, pick: (r: InterruptRun) 
   return value === undefined ? { text: `timeout (${seconds(run.limitMs)})` } : { value, text: ms(value) };
 }
 
+/** Drops the trailing "(median of …)"; a label may hold parentheses of its own, as in `sleep(200)`. */
 function shortLabel(label: string): string {
-  return label.replace(/\s*\(.*\)$/, "");
+  return label.replace(/\s*\([^()]*\)$/, "");
 }

@@ -51,3 +51,14 @@ export class TaskOutput {
     this.grouped.set(task, list);
   }
 }
+
+/** A cell's output as one task on the kernel's thread sees it: its prints go through `tasks`. */
+export function taskCellOutput(cell: CellOutput, tasks: TaskOutput, task: number): CellOutput {
+  return {
+    stream: (name, text) => tasks.write(task, name, text),
+    display: (data, metadata, id) => cell.display(data, metadata, id),
+    updateDisplay: (data, metadata, id) => cell.updateDisplay(data, metadata, id),
+    clearOutput: (wait) => cell.clearOutput(wait),
+    requestInput: (prompt, password) => cell.requestInput(prompt, password),
+  };
+}

@@ -34,7 +34,7 @@ import { MainThreadExecutor } from "../concurrency/executors/main-thread-executo
 import { PoolExecutor } from "../concurrency/executors/pool-executor";
 import { NotebookRegistry } from "./notebook-registry";
 import { runCompareCell } from "../concurrency/compare-cell";
-import { chooseLoops, formatTime, formatTimeit } from "../magics/time-format";
+import { TimingHost, timeCell, timeitCell } from "./timing-magics";
 import { InterruptGate } from "../transport/interrupt-gate";
 
 export interface TypeScriptInterpreterOptions {
@@ -116,53 +116,9 @@ export class TypeScriptInterpreter implements Interpreter {
     }
     if (parsed.kind === "timing") {
       const code = parsed.code;
-      return parsed.mode === "time" ? this.time(request, code) : this.timeit(request, code);
+      return parsed.mode === "time" ? timeCell(this.timingHost(), request, code) : timeitCell(this.timingHost(), request, code);
     }
     return this.executeCode(request);
-  }
-
-  /** %time: run the code once as a cell, then say how long it took. */
-  private async time(request: ExecuteRequest, code: string): Promise<ExecuteOutcome> {
-    const cpu0 = process.cpuUsage();
-    const t0 = performance.now();
-    const outcome = await this.executeCode({ ...request, code });
-    const wall = (performance.now() - t0) / 1000;
-    const cpu = process.cpuUsage(cpu0);
-    request.output.stream("stdout", formatTime({ wallSeconds: wall, userSeconds: cpu.user / 1e6, systemSeconds: cpu.system / 1e6 }) + "\n");
-    return outcome;
-  }
-
-  /** %timeit: compile the code once into a function and time many calls of it. */
-  private async timeit(request: ExecuteRequest, code: string): Promise<ExecuteOutcome> {
-    const isAsync = /\bawait\b/.test(code);
-    const wrapped = `const ${TIMEIT_VAR} = ${isAsync ? "async " : ""}() => {\n${code}\n};\n${TIMEIT_VAR}`;
-    const converted = await this.compile(wrapped);
-    if (converted.kind === "diagnostics") return { kind: "error", error: formatDiagnostics(wrapped, converted.diagnostics) };
-    const fn = (await this.loadOwn(converted.js, TIMEIT_VAR)) as () => unknown;
-    return this.runner.guard(request.output, async (signal) => {
-      try {
-        const once = async (loops: number) => {
-          const t0 = performance.now();
-          for (let k = 0; k < loops && !signal.aborted; k++) {
-            const r = fn();
-            if (isAsync) await r;
-          }
-          return (performance.now() - t0) / 1000;
-        };
-        const loops = chooseLoops(await once(1));
-        const perLoop: number[] = [];
-        for (let run = 0; run < 7 && !signal.aborted; run++) {
-          perLoop.push((await once(loops)) / loops);
-          // Let output, interrupts and other events through between runs.
-          await new Promise((r) => setImmediate(r));
-        }
-        if (signal.aborted) return { kind: "error", error: toErrorFields(new KeyboardInterrupt()) };
-        request.output.stream("stdout", formatTimeit({ loops, perLoop }) + "\n");
-        return { kind: "ok" };
-      } catch (e) {
-        return { kind: "error", error: toErrorFields(e) };
-      }
-    });
   }
 
   private async executeCode(request: ExecuteRequest): Promise<ExecuteOutcome> {
@@ -241,6 +197,15 @@ export class TypeScriptInterpreter implements Interpreter {
     this.runner.interrupt();
     await Promise.all([...this.executors.values()].map((e) => e.dispose().catch(() => undefined)));
     await this.compiler.close();
+  }
+
+  private timingHost(): TimingHost {
+    return {
+      executeCode: (r) => this.executeCode(r),
+      compile: (code) => this.compile(code),
+      loadOwn: (js, name) => this.loadOwn(js, name),
+      guard: (output, fn) => this.runner.guard(output, fn),
+    };
   }
 
   private executor(kind: ExecutorKind): Executor {
@@ -326,8 +291,6 @@ export class TypeScriptInterpreter implements Interpreter {
 
 export type { CellDiagnostic };
 
-/** The name %timeit's compiled function is left under. */
-const TIMEIT_VAR = "tsck_timeit_fn";
 
 /** Output of code the kernel runs for itself (a --map expression, loading a task body) goes nowhere. */
 const silentOutput: CellOutput = {

@@ -2,7 +2,7 @@ import { Executor, ExecutorRun, TaskResult } from "../executor";
 import { CpuSlices } from "./cpu-slices";
 import { cellScope, currentScope } from "../../interpreter/runtime/cell-scope";
 import { toErrorFields } from "../../interpreter/runtime/error-fields";
-import { CellOutput } from "../../interpreter/interpreter";
+import { taskCellOutput } from "../task-output";
 
 /**
  * %%serial and %%async: tasks run on the kernel's own thread and see notebook names directly.
@@ -27,14 +27,7 @@ export class MainThreadExecutor implements Executor {
         return;
       }
       tracker.update(index, { where: "main", slot: 0, start_ms: tracker.ms(), status: "running" });
-      const taskOutput: CellOutput | undefined = outer && {
-        ...outer.output,
-        stream: (name, text) => job.output.write(task.i, name, text),
-        display: outer.output.display.bind(outer.output),
-        updateDisplay: outer.output.updateDisplay.bind(outer.output),
-        clearOutput: outer.output.clearOutput.bind(outer.output),
-        requestInput: outer.output.requestInput.bind(outer.output),
-      };
+      const taskOutput = outer && taskCellOutput(outer.output, job.output, task.i);
       let result: TaskResult;
       try {
         const value = await slices.runAs(task.i, () =>

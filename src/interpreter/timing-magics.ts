@@ -1,0 +1,64 @@
+import { ExecuteOutcome, ExecuteRequest, CellOutput } from "./interpreter";
+import { ConvertResult } from "./typescript/compiler-protocol";
+import { formatDiagnostics } from "./typescript/diagnostics";
+import { toErrorFields } from "./runtime/error-fields";
+import { KeyboardInterrupt } from "./runtime/interrupt-error";
+import { chooseLoops, formatTime, formatTimeit } from "../magics/time-format";
+
+/** The name %timeit's compiled function is left under. */
+const TIMEIT_VAR = "tsck_timeit_fn";
+/** Runs per %timeit, as in IPython. */
+const RUNS = 7;
+
+/** What %time and %timeit need from the interpreter. */
+export interface TimingHost {
+  executeCode(request: ExecuteRequest): Promise<ExecuteOutcome>;
+  compile(code: string): Promise<ConvertResult>;
+  /** Run compiled code that defines `name` and return it, keeping `name` out of the notebook. */
+  loadOwn(js: string, name: string): Promise<unknown>;
+  guard<T>(output: CellOutput, fn: (signal: AbortSignal) => Promise<T>): Promise<T>;
+}
+
+/** %time: run the code once as a cell, then say how long it took. */
+export async function timeCell(host: TimingHost, request: ExecuteRequest, code: string): Promise<ExecuteOutcome> {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const outcome = await host.executeCode({ ...request, code });
+  const wall = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  request.output.stream("stdout", formatTime({ wallSeconds: wall, userSeconds: cpu.user / 1e6, systemSeconds: cpu.system / 1e6 }) + "\n");
+  return outcome;
+}
+
+/** %timeit: compile the code once into a function and time many calls of it. */
+export async function timeitCell(host: TimingHost, request: ExecuteRequest, code: string): Promise<ExecuteOutcome> {
+  const isAsync = /\bawait\b/.test(code);
+  const wrapped = `const ${TIMEIT_VAR} = ${isAsync ? "async " : ""}() => {\n${code}\n};\n${TIMEIT_VAR}`;
+  const converted = await host.compile(wrapped);
+  if (converted.kind === "diagnostics") return { kind: "error", error: formatDiagnostics(wrapped, converted.diagnostics) };
+  const fn = (await host.loadOwn(converted.js, TIMEIT_VAR)) as () => unknown;
+  return host.guard(request.output, async (signal): Promise<ExecuteOutcome> => {
+    try {
+      const once = async (loops: number) => {
+        const t0 = performance.now();
+        for (let k = 0; k < loops && !signal.aborted; k++) {
+          const r = fn();
+          if (isAsync) await r;
+        }
+        return (performance.now() - t0) / 1000;
+      };
+      const loops = chooseLoops(await once(1));
+      const perLoop: number[] = [];
+      for (let run = 0; run < RUNS && !signal.aborted; run++) {
+        perLoop.push((await once(loops)) / loops);
+        // Let output, interrupts and other events through between runs.
+        await new Promise((r) => setImmediate(r));
+      }
+      if (signal.aborted) return { kind: "error", error: toErrorFields(new KeyboardInterrupt()) };
+      request.output.stream("stdout", formatTimeit({ loops, perLoop }) + "\n");
+      return { kind: "ok" };
+    } catch (e) {
+      return { kind: "error", error: toErrorFields(e) };
+    }
+  });
+}
