@@ -1,7 +1,7 @@
 /**
- * The baselines for worker start-up: Node's own `new Worker` and `fork` of a script that does
- * nothing but say "ready", timed in this process from spawn to that message, as the kernel's pool
- * times its workers. Every worker is stopped before the next measurement starts.
+ * The baselines for worker start-up: Node's own `new Worker` and `fork` of a script, timed in this
+ * process from spawn to the script's first message, as the kernel's pool times its workers. Every
+ * worker is stopped before the next measurement starts.
  */
 import { fork } from "child_process";
 import { join } from "path";
@@ -11,13 +11,19 @@ import { reap, watchSpawned } from "./spawned";
 /** One start-up: how long it took, or why there is no number. */
 export type Measured = { ms: number } | { problem: string };
 
-const READY_SCRIPT = join(__dirname, "ready-script.js");
+/** Does nothing but say "ready": what Node itself costs. */
+export const READY_SCRIPT = join(__dirname, "ready-script.js");
+/**
+ * The kernel's own worker script, whose first message is its "ready": spawned from here it shows
+ * how much of a magic's start-up is the script's loading and how much the kernel around it.
+ */
+export const POOL_WORKER_SCRIPT = join(__dirname, "../concurrency/pool/task-worker.js");
 /** A child that ignores SIGTERM this long is killed. */
 const EXIT_GRACE_MS = 2000;
 
-export async function bareThreadStartup(limitMs: number): Promise<Measured> {
+export async function bareThreadStartup(script: string, limitMs: number): Promise<Measured> {
   const spawnedAt = performance.now();
-  const worker = new Worker(READY_SCRIPT, { stdout: false, stderr: false });
+  const worker = new Worker(script, { stdout: false, stderr: false });
   const measured = await new Promise<Measured>((resolve) => {
     const timer = setTimeout(() => resolve({ problem: `no "ready" from new Worker within ${limitMs} ms` }), limitMs);
     const settle = (result: Measured) => {
@@ -33,11 +39,9 @@ export async function bareThreadStartup(limitMs: number): Promise<Measured> {
 }
 
 /** `serialization: "advanced"` as the kernel's process workers use: it decides how the channel is set up. */
-export async function bareProcessStartup(limitMs: number): Promise<Measured> {
+export async function bareProcessStartup(script: string, limitMs: number): Promise<Measured> {
   const spawnedAt = performance.now();
-  const spawned = watchSpawned(
-    fork(READY_SCRIPT, [], { serialization: "advanced", stdio: ["ignore", "ignore", "pipe", "ipc"] }),
-  );
+  const spawned = watchSpawned(fork(script, [], { serialization: "advanced", stdio: ["ignore", "ignore", "pipe", "ipc"] }));
   const measured = await new Promise<Measured>((resolve) => {
     const timer = setTimeout(() => resolve({ problem: `no "ready" from fork within ${limitMs} ms` }), limitMs);
     const settle = (result: Measured) => {

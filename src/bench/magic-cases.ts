@@ -6,10 +6,10 @@
 import { loadavg } from "os";
 import { KernelClient } from "../client/kernel-client";
 import { TimingMetadata } from "../concurrency/timing";
-import { bareProcessStartup, bareThreadStartup, Measured } from "./bare-spawn";
+import { bareProcessStartup, bareThreadStartup, Measured, POOL_WORKER_SCRIPT, READY_SCRIPT } from "./bare-spawn";
 import { finalTiming, taskDurations, unfinishedTasks } from "./cell-timing";
 import { CellLimits, runCell } from "./cell-runs";
-import { MagicPlan, MagicResults, Series } from "./magic-report";
+import { MagicPlan, MagicResults, Series, StartupSeries } from "./magic-report";
 
 export interface MagicLimits {
   /** A trivial cell or a spawn. */
@@ -67,18 +67,22 @@ async function startupCase(
   plan: MagicPlan,
   limits: CellLimits,
   magic: "threads" | "processes",
-  pair: { bare: Series; magic: Series },
+  series: StartupSeries,
   progress: Progress,
 ): Promise<void> {
   progress(`magics: ${plan.startups} bare spawns and %%${magic} --fresh cells, alternating`);
-  const bare = () => (magic === "threads" ? bareThreadStartup(limits.cellMs) : bareProcessStartup(limits.cellMs));
+  const spawn = magic === "threads" ? bareThreadStartup : bareProcessStartup;
   const code = `%%${magic} --fresh -n 1\nreturn task.i;`;
-  const cell = async (): Promise<Measured> => fromTiming(await timedCell(client, code, limits), startupOf);
+  const takes: [Series, () => Promise<Measured>][] = [
+    [series.bare, () => spawn(READY_SCRIPT, limits.cellMs)],
+    [series.script, () => spawn(POOL_WORKER_SCRIPT, limits.cellMs)],
+    [series.magic, async () => fromTiming(await timedCell(client, code, limits), startupOf)],
+  ];
   for (let k = 0; k < plan.startupWarmUp; k++) {
-    if (!(await warmUp(pair.bare, bare)) || !(await warmUp(pair.magic, cell))) return;
+    for (const [s, take] of takes) if (!(await warmUp(s, take))) return;
   }
   for (let k = 0; k < plan.startups; k++) {
-    if (!record(pair.bare, await bare()) || !record(pair.magic, await cell())) return;
+    for (const [s, take] of takes) if (!record(s, await take())) return;
   }
 }
 
@@ -119,7 +123,8 @@ async function cpuCase(
     cpu.serial.problem = `defining isPrime and countPrimes failed: ${defined.problem}`;
     return;
   }
-  const body = `return countPrimes(task.i * ${plan.cpuSpan}, (task.i + 1) * ${plan.cpuSpan});`;
+  // Equal work per task: the speedup then measures the pool, not how unevenly primes thin out.
+  const body = `return countPrimes(${plan.cpuSpan}, 2 * ${plan.cpuSpan});`;
   const pool = `-n ${plan.cpuTasks} -w ${plan.cpuWorkers}`;
   const variants: { name: string; series: Series; code: string }[] = [
     { name: "%%serial", series: cpu.serial, code: `%%serial -n ${plan.cpuTasks}\n${body}` },

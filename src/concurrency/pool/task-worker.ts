@@ -7,7 +7,7 @@ import { parentPort, threadId } from "worker_threads";
 import { CapturedName, FromWorker, TaskInput, TaskProgram, ToWorker } from "../task-protocol";
 import { clockNs, threadCpuMs } from "../cpu-clock";
 import { toErrorFields } from "../../interpreter/runtime/error-fields";
-import { sleep, sleepSync } from "../../interpreter/runtime/cell-globals";
+import { sleep, sleepSync } from "../../interpreter/runtime/sleep";
 
 /** The kernel API inside a worker: waiting works as in a cell; showing and asking belong to the notebook. */
 const notInWorker = (name: string) => () => {
