@@ -4,8 +4,9 @@
  * it exits 0 whether or not targets are met, and 1 only when it could not finish (the overall time
  * limit, a signal, or a fault in the bench itself).
  */
-import { arch, availableParallelism, loadavg, platform } from "os";
-import { dirname } from "path";
+import { mkdtempSync, rmSync } from "fs";
+import { arch, availableParallelism, loadavg, platform, tmpdir } from "os";
+import { dirname, join } from "path";
 import { launchKernel, RunningKernel } from "../client/launch";
 import { usableCores } from "../concurrency/cores";
 import { coldStart } from "./cold-start";
@@ -18,6 +19,13 @@ import { buildMagicRows, emptyMagicResults, magicSection, MagicPlan, MagicResult
 import { buildRows, KernelResults, notes, summaryLine } from "./report";
 import { KERNEL_INFO, ONE_PLUS_ONE, roundTrips } from "./round-trips";
 import { renderTable } from "./table";
+
+/**
+ * Both kernels start in an empty folder, as a notebook's would be: started in this checkout, the
+ * compiler would also load every @types package the project's own tooling installed.
+ */
+const NOTEBOOK_DIR = mkdtempSync(join(tmpdir(), "tsck-bench-"));
+process.on("exit", () => rmSync(NOTEBOOK_DIR, { recursive: true, force: true }));
 
 const PLAN = {
   coldStarts: 5,
@@ -84,7 +92,7 @@ async function main(): Promise<void> {
   // Alternating the kernels spreads the machine's background noise over both.
   for (let round = 1; round <= PLAN.coldStarts; round++) {
     for (const [i, kernel] of kernels.entries()) {
-      const start = await coldStart(kernel, { readyMs: LIMITS.readyMs, resultMs: LIMITS.firstResultMs }, process.cwd());
+      const start = await coldStart(kernel, { readyMs: LIMITS.readyMs, resultMs: LIMITS.firstResultMs }, NOTEBOOK_DIR);
       results[i].coldStarts.push(start);
       progress(
         `cold start ${round}/${PLAN.coldStarts} ${kernel.name}: kernel_info_reply ${optionalMs(start.toKernelInfoMs)}, ` +
@@ -134,7 +142,7 @@ async function inSession(
 ): Promise<void> {
   let running: RunningKernel;
   try {
-    running = await launchKernel({ cwd: process.cwd(), argv: kernel.argv, readyTimeoutMs: LIMITS.readyMs });
+    running = await launchKernel({ cwd: NOTEBOOK_DIR, argv: kernel.argv, readyTimeoutMs: LIMITS.readyMs });
   } catch (error) {
     result.problems.push(`could not start a session: ${firstLine((error as Error).message)}`);
     return;
