@@ -1,4 +1,5 @@
 import { randomUUID } from "crypto";
+import { setMaxListeners } from "events";
 import { ErrorFields } from "../protocol/content";
 import { CellOutput, ExecuteOutcome } from "../interpreter/interpreter";
 import { ConvertResult } from "../interpreter/typescript/compiler-protocol";
@@ -92,6 +93,7 @@ export async function runConcurrentCell(
   }
 
   const stop = new AbortController();
+  setMaxListeners(0, stop.signal);
   const onInterrupt = () => stop.abort("interrupt");
   interrupt.addEventListener("abort", onInterrupt, { once: true });
   const timer = cell.options.timeoutMs === undefined ? undefined : setTimeout(() => stop.abort("timeout"), cell.options.timeoutMs);

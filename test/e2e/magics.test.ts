@@ -135,6 +135,24 @@ describe("capture", () => {
     expect(await session.value("shared[0]")).toBe("4");
   });
 
+  it("refuses a class instance, which would arrive without its methods", async () => {
+    await session.execute("class Point { constructor(public x: number) {} norm() { return Math.abs(this.x); } }\nconst pt = new Point(-3);");
+    const ex = await session.execute("%%threads -n 1\nreturn pt.norm();");
+    expect(ex.reply.content).toMatchObject({ status: "error", ename: "CaptureError" });
+    expect(String(ex.reply.content.evalue)).toMatch(/'pt' \(defined in cell \[\d+\]\) is an instance of Point/);
+  });
+
+  it("lets many async tasks wait on the cell's signal without a listener warning", async () => {
+    const ex = await session.execute("%%async -n 30 --quiet\nawait sleep(10);\nreturn 1;");
+    expect(ex.reply.content.status).toBe("ok");
+    expect(ofType(ex.iopub, "stream").map((m) => String(m.content.text)).join("")).not.toMatch(/MaxListeners/);
+  });
+
+  it("reads an earlier cell's name through an object shorthand, in a cell and in a task", async () => {
+    expect(await session.value("({ SPAN })")).toBe("{ SPAN: 400000 }");
+    expect(result(await session.execute("%%threads -n 1\nreturn { SPAN };"))).toBe("[ { SPAN: 400000 } ]");
+  });
+
   it("refuses a stream", async () => {
     const ex = await session.execute("%%threads -n 1\nprocess.stdout.write(String(process.stdin));\nreturn 1;");
     expect(ex.reply.content.status).toBe("ok");

@@ -70,3 +70,12 @@ describe("planCapture", () => {
     ).rejects.toThrow(/'addK' reads 'k', which is neither a notebook name nor a global/);
   });
 });
+
+describe("expandShorthands", () => {
+  const { expandShorthands } = require("../../src/interpreter/typescript/source-analysis") as typeof import("../../src/interpreter/typescript/source-analysis");
+  it("spells out shorthands naming earlier cells' names, and leaves the cell's own alone", () => {
+    expect(expandShorthands(ts, "({ plain, z: 1 })")).toBe("({ plain: plain, z: 1 })");
+    expect(expandShorthands(ts, "const own = 1; ({ own, plain })")).toBe("const own = 1; ({ own, plain: plain })");
+    expect(expandShorthands(ts, "const { a } = obj;")).toBe("const { a } = obj;");
+  });
+});

@@ -118,6 +118,13 @@ function checkData(req: CaptureRequest, name: string, value: unknown): void {
       throw new CaptureError(`${what} holds a SharedArrayBuffer. Processes do not share memory with the kernel: use %%threads, or copy it into an ArrayBuffer.`);
     }
   }
+  if (value !== null && typeof value === "object" && !isPlainData(value)) {
+    const cls = (Object.getPrototypeOf(value) as { constructor?: { name?: string } }).constructor?.name ?? "a class";
+    throw new CaptureError(
+      `${what} is an instance of ${cls}; a worker would get a plain copy without its methods. ` +
+        `Pass its data (e.g. { ...${name} }) and re-create it inside the task, or return plain values.`,
+    );
+  }
   try {
     if (req.kind === "processes") serialize(value);
     else structuredClone(value);
@@ -130,4 +137,15 @@ function holdsSharedMemory(value: unknown): boolean {
   if (types.isSharedArrayBuffer(value)) return true;
   if (ArrayBuffer.isView(value)) return types.isSharedArrayBuffer(value.buffer);
   return false;
+}
+
+/** Objects whose copies mean the same thing on the other side: no prototype of the notebook's own. */
+function isPlainData(value: object): boolean {
+  const proto = Object.getPrototypeOf(value);
+  if (proto === null || proto === Object.prototype || Array.isArray(value)) return true;
+  return (
+    types.isMap(value) || types.isSet(value) || types.isDate(value) || types.isRegExp(value) ||
+    types.isNativeError(value) || ArrayBuffer.isView(value) || types.isAnyArrayBuffer(value) ||
+    types.isBoxedPrimitive(value)
+  );
 }

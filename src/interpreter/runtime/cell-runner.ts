@@ -1,4 +1,5 @@
 import * as vm from "vm";
+import { setMaxListeners } from "events";
 import { CellOutput } from "../interpreter";
 import { cellScope } from "./cell-scope";
 import { KeyboardInterrupt } from "./interrupt-error";
@@ -66,6 +67,8 @@ export class CellRunner {
 
   private start(): Running {
     const abort = new AbortController();
+    // Every sleep() of the cell listens to this one signal; many at once is the point of %%async.
+    setMaxListeners(0, abort.signal);
     let reject: (e: Error) => void = () => undefined;
     const interrupted = new Promise<never>((_, r) => (reject = r));
     interrupted.catch(() => undefined);

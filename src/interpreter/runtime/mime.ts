@@ -11,6 +11,12 @@ export interface Rendered {
 
 /** Node's REPL look for values: strings quoted, objects inspected a few levels deep. */
 export function plainText(value: unknown): string {
+  if (types.isPromise(value)) {
+    // Inspecting a promise also lists the async-context slots Node keeps on it, which would show
+    // the kernel's own bookkeeping; its state is all a notebook needs to see.
+    const state = inspect(value, { depth: 0 }).split("\n")[1]?.trim().replace(/,$/, "") ?? "";
+    return `Promise { ${state.startsWith("[") || state === "" ? "<pending>" : state} }`;
+  }
   return inspect(value, { depth: 4, colors: false, maxArrayLength: 100, breakLength: 100 });
 }
 

@@ -15,7 +15,7 @@ import {
   QuickInfoResult,
 } from "./compiler-protocol";
 import { ensureNodeTypes } from "./node-types";
-import { freeIdentifiers, importedNames } from "./source-analysis";
+import { expandShorthands, freeIdentifiers, importedNames } from "./source-analysis";
 
 if (!parentPort) throw new Error("compiler-worker must run as a worker thread");
 const port = parentPort;
@@ -26,7 +26,7 @@ const tslabConverter: typeof import("tslab/dist/converter") = require("tslab/dis
 const converter: Converter = tslabConverter.createConverter();
 
 function convert(declarations: string, code: string): ConvertResult {
-  const r = converter.convert(declarations, code);
+  const r = converter.convert(declarations, expandShorthands(ts, code));
   if (r.diagnostics.length > 0) {
     return {
       kind: "diagnostics",

@@ -48,6 +48,35 @@ function isRead(ts: typeof TS, id: TS.Identifier): boolean {
   return true;
 }
 
+/**
+ * `{ total }` written in a cell whose `total` an earlier cell declared: tslab's converter rewrites
+ * plain references to earlier names (`exports.total`) but not this shorthand, which then fails
+ * at run time. Spelling it out (`{ total: total }`) lets the rewrite apply. Only names the cell
+ * does not declare itself are touched, and the text grows only within those lines.
+ */
+export function expandShorthands(ts: typeof TS, code: string): string {
+  if (!/[{,]\s*[A-Za-z_$][\w$]*\s*[,}]/.test(code)) return code;
+  const file = ts.createSourceFile("cell.ts", code, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+  const declared = new Set<string>();
+  const shorthands: TS.ShorthandPropertyAssignment[] = [];
+  const visit = (node: TS.Node): void => {
+    if ((ts.isVariableDeclaration(node) || ts.isParameter(node) || ts.isBindingElement(node)) && ts.isIdentifier(node.name)) declared.add(node.name.text);
+    else if ((ts.isFunctionDeclaration(node) || ts.isClassDeclaration(node) || ts.isFunctionExpression(node)) && node.name) declared.add(node.name.text);
+    else if (ts.isImportClause(node) && node.name) declared.add(node.name.text);
+    else if (ts.isImportSpecifier(node) || ts.isNamespaceImport(node)) declared.add(node.name.text);
+    if (ts.isShorthandPropertyAssignment(node) && !node.objectAssignmentInitializer) shorthands.push(node);
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  let out = code;
+  for (const s of shorthands.reverse()) {
+    const name = s.name.text;
+    if (declared.has(name)) continue;
+    out = out.slice(0, s.name.getEnd()) + `: ${name}` + out.slice(s.name.getEnd());
+  }
+  return out;
+}
+
 /** Names a cell binds with `import` or a top-level `const x = require("m")`. */
 export function importedNames(ts: typeof TS, code: string): ImportedName[] {
   const file = ts.createSourceFile("cell.ts", code, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
