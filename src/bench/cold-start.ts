@@ -1,9 +1,9 @@
 import { spawn } from "child_process";
-import { randomBytes, randomUUID } from "crypto";
+import { randomUUID } from "crypto";
 import { mkdtemp, rm } from "fs/promises";
 import { tmpdir } from "os";
 import { join } from "path";
-import { freePorts } from "../client/free-port";
+import { freshConnection } from "../client/launch";
 import { Identity, newMessage } from "../protocol/build";
 import { Channel, Message } from "../protocol/message";
 import { ClientTransport, openClientTransport } from "../transport/client-transport";
@@ -143,18 +143,6 @@ async function firstAnswers(
   }
 }
 
-async function newConnection(): Promise<ConnectionInfo> {
-  const [shell, iopub, stdin, control, hb] = await freePorts(5, HOST);
-  return {
-    transport: "tcp",
-    ip: HOST,
-    shell_port: shell,
-    iopub_port: iopub,
-    stdin_port: stdin,
-    control_port: control,
-    hb_port: hb,
-    key: randomBytes(32).toString("hex"),
-    signature_scheme: "hmac-sha256",
-    kernel_name: "bench",
-  };
+function newConnection(): Promise<ConnectionInfo> {
+  return freshConnection(HOST, "bench");
 }

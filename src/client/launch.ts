@@ -39,20 +39,7 @@ const SHUTDOWN_GRACE_MS = 5000;
 const OUTPUT_LIMIT = 1 << 20;
 
 export async function launchKernel(options: LaunchOptions = {}): Promise<RunningKernel> {
-  const ip = options.ip ?? "127.0.0.1";
-  const [shell, iopub, stdin, control, hb] = await freePorts(5, ip);
-  const connection: ConnectionInfo = {
-    transport: "tcp",
-    ip,
-    shell_port: shell,
-    iopub_port: iopub,
-    stdin_port: stdin,
-    control_port: control,
-    hb_port: hb,
-    key: randomBytes(32).toString("hex"),
-    signature_scheme: "hmac-sha256",
-    kernel_name: "ts-concurrency",
-  };
+  const connection = await freshConnection(options.ip ?? "127.0.0.1", "ts-concurrency");
   const dir = await mkdtemp(join(tmpdir(), "tsck-"));
   const connectionFile = join(dir, "connection.json");
   writeConnectionFile(connectionFile, connection);
@@ -145,4 +132,21 @@ function captureStderr(child: ChildProcess, echo: boolean): () => string {
 
 function describeExit(code: number | null, signal: NodeJS.Signals | null): string {
   return signal ? `was killed by ${signal}` : `exited with code ${code}`;
+}
+
+/** Connection info for a kernel about to start: free ports on `ip` and a fresh random key. */
+export async function freshConnection(ip: string, kernelName: string): Promise<ConnectionInfo> {
+  const [shell, iopub, stdin, control, hb] = await freePorts(5, ip);
+  return {
+    transport: "tcp",
+    ip,
+    shell_port: shell,
+    iopub_port: iopub,
+    stdin_port: stdin,
+    control_port: control,
+    hb_port: hb,
+    key: randomBytes(32).toString("hex"),
+    signature_scheme: "hmac-sha256",
+    kernel_name: kernelName,
+  };
 }

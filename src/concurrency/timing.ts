@@ -61,14 +61,5 @@ export interface TimingMetadata {
   executor: ExecutorKind;
   wall_ms: number;
   cpu_ms: number | null;
-  tasks: {
-    i: number;
-    where: string;
-    queued_ms: number;
-    start_ms: number | null;
-    end_ms: number | null;
-    cpu_ms: number | null;
-    startup_ms: number | null;
-    status: TaskStatus;
-  }[];
+  tasks: Pick<TaskTiming, "i" | "where" | "queued_ms" | "start_ms" | "end_ms" | "cpu_ms" | "startup_ms" | "status">[];
 }

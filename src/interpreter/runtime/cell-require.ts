@@ -11,7 +11,7 @@ export class CellRequire {
   readonly require: NodeJS.Require;
 
   constructor(
-    private readonly rootDir: string,
+    rootDir: string,
     private readonly overrides: Record<string, unknown>,
   ) {
     this.require = this.wrap(createRequire(path.join(rootDir, "__notebook__.js")), rootDir);
