@@ -10,7 +10,7 @@ import { Executor, TaskResult } from "./executor";
 import { ExecutorKind, TimingReport } from "./timing";
 import { ReportTracker } from "./report-tracker";
 import { TaskOutput } from "./task-output";
-import { TaskInput } from "./task-protocol";
+import { TaskInput, TaskProgram } from "./task-protocol";
 import { CaptureError } from "./capture/capture-error";
 import { NotebookNameInfo, planCapture } from "./capture/plan-capture";
 import { exportsAssignments } from "./capture/notebook-references";
@@ -67,7 +67,7 @@ export async function runConcurrentCell(
   const onMain = cell.executor === "serial" || cell.executor === "async";
   const workers = onMain ? (cell.executor === "serial" ? 1 : n) : cell.options.workers ?? Math.min(n, DEFAULT_MAX_WORKERS);
 
-  let job: { body?: Awaited<ReturnType<ConcurrentCellHost["loadBody"]>>; program?: { js: string; bodyVar: string; names: Awaited<ReturnType<typeof planCapture>> } };
+  let job: { body?: Awaited<ReturnType<ConcurrentCellHost["loadBody"]>>; program?: TaskProgram };
   try {
     if (onMain) {
       job = { body: await host.loadBody(converted.js) };
@@ -85,7 +85,7 @@ export async function runConcurrentCell(
       for (const name of assigned) {
         output.stream("stderr", `warning: the task body assigns to '${name}'; each worker changes its own copy, the notebook's '${name}' stays as it was.\n`);
       }
-      job = { program: { js: converted.js, bodyVar: BODY_VAR, names } };
+      job = { program: { js: converted.js, bodyVar: BODY_VAR, names, filename: `${cell.title.split(/\s/)[0]} task body` } };
     }
   } catch (e) {
     if (e instanceof CaptureError) return { kind: "error", error: { ename: e.name, evalue: e.message, traceback: [`${e.name}: ${e.message}`] } };

@@ -15,6 +15,8 @@ export interface TaskProgram {
   /** The compiled body: defines the task function and leaves it in `exports[bodyVar]`. */
   js: string;
   bodyVar: string;
+  /** How the task body's stack frames name it, e.g. "Cell[7] task body". */
+  filename: string;
   /** In dependency order: imports, then data, then functions (functions are hoisted together). */
   names: CapturedName[];
 }

@@ -59,6 +59,9 @@ describe.each(["serial", "async", "threads", "processes"])("%%%%%s", (magic) => 
     expect(ex.reply.content).toMatchObject({ status: "error", ename: "TaskError" });
     expect(String(ex.reply.content.evalue)).toMatch(/1 of 3 tasks failed; first: task 1: Error: task one fails/);
     expect(timing(ex).tasks.map((x) => x.status)).toEqual(["ok", "error", "ok"]);
+    if (magic === "threads" || magic === "processes") {
+      expect((ex.reply.content.traceback as string[]).join("\n")).toMatch(new RegExp(`\\[task 1\\] +at .*%%${magic} task body:\\d+`));
+    }
   });
 
   it("overlaps waits: 3 tasks of sleep(300) take well under 600 ms (serial excepted)", async () => {

@@ -4,6 +4,7 @@
  * result through the one port it has, in order: every line a task prints arrives before its "done".
  */
 import { parentPort, threadId } from "worker_threads";
+import { runInThisContext } from "vm";
 import { CapturedName, FromWorker, TaskInput, TaskProgram, ToWorker } from "../task-protocol";
 import { clockNs, threadCpuMs } from "../cpu-clock";
 import { toErrorFields } from "../../interpreter/runtime/error-fields";
@@ -87,7 +88,10 @@ function instantiate(program: TaskProgram): (task: unknown) => unknown {
     program.js,
     `return exports[${JSON.stringify(program.bodyVar)}];`,
   ].join("\n");
-  const factory = new Function("exports", "require", source) as (e: unknown, r: NodeJS.Require) => unknown;
+  // Compiled under the cell's name, so a task's stack frames say where in the cell it failed.
+  const factory = runInThisContext(`(function (exports, require) {${source}\n})`, {
+    filename: program.filename,
+  }) as (e: unknown, r: NodeJS.Require) => unknown;
   const body = factory(exportsObject, require);
   if (typeof body !== "function") throw new Error("the task body did not compile to a function");
   return body as (task: unknown) => unknown;

@@ -7,7 +7,7 @@ const KERNEL_DIR = path.resolve(__dirname, "..", "..");
 
 function isUserFrame(line: string): boolean {
   if (!/^\s+at /.test(line)) return true;
-  return !line.includes(KERNEL_DIR) && !line.includes("node:internal") && !line.includes("node:vm");
+  return !line.includes(KERNEL_DIR) && !/\(node:|at node:/.test(line);
 }
 
 /** Turn anything a cell threw into the protocol's error fields. */
