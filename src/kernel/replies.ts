@@ -1,4 +1,4 @@
-import { ErrorFields, Replies } from "../protocol/content";
+import { ErrorFields } from "../protocol/content";
 
 /** The only ways a reply's status is spelled: `ok`, `error` (with its fields) or `aborted`. */
 export function ok<T extends object>(fields: T): { status: "ok" } & T {
@@ -12,5 +12,3 @@ export function failed(error: ErrorFields): { status: "error" } & ErrorFields {
 export function aborted(): { status: "aborted" } {
   return { status: "aborted" };
 }
-
-export type ReplyContent<R extends keyof Replies> = Replies[R];

@@ -33,14 +33,3 @@ export interface Envelope<C = Record<string, unknown>> {
   identities: Uint8Array[];
   message: Message<C>;
 }
-
-export function isHeader(value: unknown): value is Header {
-  if (typeof value !== "object" || value === null) return false;
-  const h = value as Record<string, unknown>;
-  return (
-    typeof h.msg_id === "string" &&
-    typeof h.msg_type === "string" &&
-    typeof h.session === "string" &&
-    (h.username === undefined || typeof h.username === "string")
-  );
-}

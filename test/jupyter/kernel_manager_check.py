@@ -52,29 +52,24 @@ def on_watchdog(signum, frame):
 # Message helpers
 
 
-def shell_reply(kc, msg_id, timeout=STEP_TIMEOUT):
-    """The shell reply whose parent is msg_id, skipping replies to other requests."""
+def reply_to(get_msg, channel, msg_id, timeout=STEP_TIMEOUT):
+    """The reply on a channel whose parent is msg_id, skipping replies to other requests."""
     deadline = time.monotonic() + timeout
     while True:
-        left = deadline - time.monotonic()
         try:
-            msg = kc.get_shell_msg(timeout=max(left, 0.01))
+            msg = get_msg(timeout=max(deadline - time.monotonic(), 0.01))
         except queue.Empty:
-            raise CheckFailed(f"no shell reply to {msg_id} within {timeout} s") from None
+            raise CheckFailed(f"no {channel} reply to {msg_id} within {timeout} s") from None
         if msg["parent_header"].get("msg_id") == msg_id:
             return msg
+
+
+def shell_reply(kc, msg_id, timeout=STEP_TIMEOUT):
+    return reply_to(kc.get_shell_msg, "shell", msg_id, timeout)
 
 
 def control_reply(kc, msg_id, timeout=STEP_TIMEOUT):
-    """The control-channel reply whose parent is msg_id."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            msg = kc.get_control_msg(timeout=max(deadline - time.monotonic(), 0.01))
-        except queue.Empty:
-            raise CheckFailed(f"no control reply to {msg_id} within {timeout} s") from None
-        if msg["parent_header"].get("msg_id") == msg_id:
-            return msg
+    return reply_to(kc.get_control_msg, "control", msg_id, timeout)
 
 
 def iopub_until_idle(kc, msg_id, timeout=STEP_TIMEOUT):
