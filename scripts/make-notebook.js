@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 // Builds an unexecuted .ipynb from a plain-text outline: "## md" blocks become Markdown cells,
 // "## code" blocks become code cells. Used to author the walkthroughs; run them with `run --out`.
+// "## code [lesson:io]" also gives the cell tags: metadata survives execution, so checks on an
+// executed notebook (test/jupyter/check_lessons.py) find the cells a lesson rests on by tag
+// rather than by guessing from their source.
 const fs = require("fs");
 const crypto = require("crypto");
 const [src, out] = process.argv.slice(2);
@@ -8,17 +11,19 @@ if (!src || !out) {
   console.error("usage: make-notebook.js OUTLINE.txt NOTEBOOK.ipynb");
   process.exit(2);
 }
-const blocks = fs.readFileSync(src, "utf8").split(/^## (md|code)\n/m).slice(1);
+const blocks = fs.readFileSync(src, "utf8").split(/^## ((?:md|code)(?: \[[^\]\n]*\])?)\n/m).slice(1);
 const cells = [];
 for (let i = 0; i < blocks.length; i += 2) {
-  const kind = blocks[i];
+  const [, kind, tagList = ""] = /^(md|code)(?: \[(.*)\])?$/.exec(blocks[i]);
+  const tags = tagList.split(/[\s,]+/).filter(Boolean);
+  const metadata = tags.length > 0 ? { tags } : {};
   const text = blocks[i + 1].replace(/\n+$/, "");
   const source = text.split(/(?<=\n)/);
   const id = crypto.createHash("sha1").update(`${i}:${text}`).digest("hex").slice(0, 8);
   cells.push(
     kind === "md"
-      ? { cell_type: "markdown", id, metadata: {}, source }
-      : { cell_type: "code", execution_count: null, id, metadata: {}, outputs: [], source },
+      ? { cell_type: "markdown", id, metadata, source }
+      : { cell_type: "code", execution_count: null, id, metadata, outputs: [], source },
   );
 }
 const nb = {

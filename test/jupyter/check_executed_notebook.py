@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Check that a notebook was really executed: valid nbformat, every code cell has an execution
-count (1, 2, 3, ... in order), outputs present, and no error outputs except in cells tagged
-"raises-exception".
+count (1, 2, 3, ... in order), outputs present, no error outputs except in cells tagged
+"raises-exception", and every concurrency magic's timing report complete: one per model run
+(none with --quiet), each with text/html, text/plain and a finished metadata.timing.
 
 Usage: python3 test/jupyter/check_executed_notebook.py EXECUTED.ipynb [--expect TEXT ...]
 
@@ -10,9 +11,16 @@ Prints one "ok: ..." line, or "FAIL: ..." and exits 1.
 """
 
 import argparse
+import re
 import sys
 
 import nbformat
+
+MAGIC = re.compile(r"%%(serial|async|threads|processes|compare)(?=\s|$)(.*)")
+# %%compare draws one report per model, in this order (src/concurrency/compare-cell.ts).
+COMPARED = ["serial", "async", "threads", "processes"]
+REPORT_DATA = ["text/html", "text/plain"]
+TIMING_FIELDS = ["executor", "wall_ms", "cpu_ms", "tasks"]
 
 
 def output_text(output):
@@ -21,6 +29,46 @@ def output_text(output):
     if output.get("output_type") == "error":
         return "\n".join(output.get("traceback", []))
     return "\n".join(str(value) for value in output.get("data", {}).values())
+
+
+def expected_reports(cell):
+    """The models whose reports the cell should show, or None when it is no concurrency magic."""
+    match = MAGIC.match(cell.source.splitlines()[0])
+    if not match:
+        return None
+    if "--quiet" in match.group(2).split():
+        return []
+    return COMPARED if match.group(1) == "compare" else [match.group(1)]
+
+
+def report_problem(indexed):
+    """(what is wrong with the timing reports, or None; how many reports there are)"""
+    count = 0
+    for i, cell in indexed:
+        found = []
+        for output in cell.outputs:
+            timing = output.get("metadata", {}).get("timing")
+            if timing is None:
+                continue
+            count += 1
+            missing = [mime for mime in REPORT_DATA if mime not in output.get("data", {})]
+            missing += [f"metadata.timing.{field}" for field in TIMING_FIELDS if field not in timing]
+            if missing:
+                return f"cell {i}: a timing report without {', '.join(missing)}", count
+            # Reports redraw in place while tasks run; a lost last update leaves one half-drawn.
+            pending = [t for t in timing["tasks"] if t.get("status") in ("queued", "running")]
+            if pending:
+                return f"cell {i}: a timing report never finished (task {pending[0].get('i')} still " \
+                       f"{pending[0].get('status')})", count
+            found.append(timing["executor"])
+        wanted = expected_reports(cell)
+        # A cell meant to fail may stop before its magic reports anything.
+        if wanted is None or "raises-exception" in cell.metadata.get("tags", []):
+            continue
+        if found != wanted:
+            return f"cell {i} ({cell.source.splitlines()[0]}): timing reports (outputs with metadata.timing) " \
+                   f"for {found or 'no model'}, expected {wanted or 'none'}", count
+    return None, count
 
 
 def check(path, expected):
@@ -44,13 +92,16 @@ def check(path, expected):
               for output in cell.outputs if output.output_type == "error"]
     if errors:
         return f"error output: {errors[0].get('ename')}: {errors[0].get('evalue')}"
+    problem, reports = report_problem(indexed)
+    if problem:
+        return problem
     text = "\n".join(output_text(output) for output in outputs)
     for wanted in expected:
         if wanted not in text:
             return f"no output contains {wanted!r}"
     with_output = sum(1 for cell in code_cells if cell.outputs)
     return f"ok: {path}: {len(code_cells)} code cells executed [1..{counts[-1]}], {with_output} with output, " \
-           f"{len(outputs)} outputs"
+           f"{len(outputs)} outputs, {reports} timing reports complete"
 
 
 def main():

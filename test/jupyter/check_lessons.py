@@ -1,0 +1,223 @@
+#!/usr/bin/env python3
+"""Check that an executed walkthrough still shows its lesson, in shape, with generous margins.
+
+Cells tagged "lesson:io" wait: under %%async, %%threads and %%processes the waits must overlap,
+wall < 0.6 × the tasks' time added up. Cells tagged "lesson:cpu" compute: threads and processes
+must beat serial (speedup > 1.2, not checked when the report says the kernel had one core) and
+async must not (speedup 0.6 to 1.4). A speedup is the wall time of the last %%serial report in a
+lesson:cpu cell before it (for %%compare, the serial run in the same cell) over this report's
+wall; with no such run, the CPU time over the wall. Figures come from each report's
+metadata.timing, the core count from its text/plain.
+
+Usage: python3 test/jupyter/check_lessons.py EXECUTED.ipynb
+       python3 test/jupyter/check_lessons.py --self-test
+Prints one "ok: ..." line with the measured figures, or "FAIL: ..." and exits 1.
+"""
+
+import argparse
+import os
+import re
+import sys
+
+import nbformat
+
+IO = "lesson:io"
+CPU = "lesson:cpu"
+# The margins are wide because CI runs on shared, loaded machines: this checks that the lesson
+# holds, not how fast the kernel is. A quiet 2-core run measures wall/Σ 0.1-0.4, parallel speedups
+# 1.5-2× and async ~1×.
+IO_WALL_SHARE_BELOW = 0.6
+PARALLEL_SPEEDUP_ABOVE = 1.2
+ASYNC_SPEEDUP_RANGE = (0.6, 1.4)
+# The summary line of a report's text/plain: "CPU 1.19 s (1.87 of 2 cores busy)".
+CORES = re.compile(r"of (\d+) cores? busy")
+
+
+class LessonFailure(Exception):
+    pass
+
+
+def seconds(ms):
+    return f"{ms / 1000:.2f} s"
+
+
+def cell_label(cell):
+    lines = cell.source.splitlines()
+    return f"In [{cell.execution_count}] {lines[0] if lines else ''}"
+
+
+def report_label(cell, executor):
+    """The model with the options of the cell's magic line, e.g. "threads -n 4"."""
+    first = cell.source.splitlines()[0]
+    options = first.split(None, 1)[1] if " " in first.strip() else ""
+    return f"{executor} {options}".strip()
+
+
+def task_time(timing):
+    # Only called once every task ended "ok", so each has a start and an end.
+    return sum(t["end_ms"] - t["start_ms"] for t in timing["tasks"])
+
+
+def check_io(cell, report):
+    timing = report.metadata["timing"]
+    wall, total = timing["wall_ms"], task_time(timing)
+    label = report_label(cell, timing["executor"])
+    if total <= 0 or wall >= IO_WALL_SHARE_BELOW * total:
+        share = f"{wall / total:.2f}" if total > 0 else "inf"
+        raise LessonFailure(f"{cell_label(cell)}: the waits under %%{timing['executor']} did not overlap: wall "
+                            f"{seconds(wall)} is {share} × Σ task {seconds(total)} (must be below {IO_WALL_SHARE_BELOW})")
+    return f"io {label} wall {seconds(wall)} / Σ {seconds(total)}"
+
+
+def check_cpu(cell, report, serial_wall):
+    timing = report.metadata["timing"]
+    executor, wall = timing["executor"], timing["wall_ms"]
+    label = report_label(cell, executor)
+    if wall <= 0:
+        raise LessonFailure(f"{cell_label(cell)}: %%{executor} reports a wall time of {wall} ms")
+    if serial_wall is not None:
+        speedup, basis = serial_wall / wall, ""
+    elif timing["cpu_ms"] is not None:
+        speedup, basis = timing["cpu_ms"] / wall, " Σcpu/wall"
+    else:
+        raise LessonFailure(f"{cell_label(cell)}: %%{executor} has no serial run to compare with and CPU n/a")
+    figure = f"cpu {label} speedup {speedup:.2f}×{basis}"
+    if executor == "async":
+        low, high = ASYNC_SPEEDUP_RANGE
+        if not low <= speedup <= high:
+            raise LessonFailure(f"{cell_label(cell)}: %%async computed with speedup {speedup:.2f}×{basis}; one thread "
+                                f"should give about 1× (between {low} and {high})")
+        return figure
+    match = CORES.search(report.data.get("text/plain", ""))
+    if match and int(match.group(1)) == 1:
+        return f"{figure} (not checked: the report says 1 core)"
+    if speedup <= PARALLEL_SPEEDUP_ABOVE:
+        cores = f"{match.group(1)} cores" if match else "cores not shown in the report"
+        raise LessonFailure(f"{cell_label(cell)}: %%{executor} computed with speedup {speedup:.2f}×{basis} on {cores}; "
+                            f"must be above {PARALLEL_SPEEDUP_ABOVE}")
+    return figure
+
+
+def check(nb, name):
+    figures = []
+    any_reports = False
+    io_cells = 0
+    serial_wall = None
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        reports = [o for o in cell.outputs if "timing" in o.get("metadata", {})]
+        any_reports = any_reports or bool(reports)
+        lessons = [t for t in cell.metadata.get("tags", []) if t.startswith("lesson:")]
+        if not lessons:
+            continue
+        # A misspelt tag would silently drop its cell from the check.
+        if len(lessons) > 1 or lessons[0] not in (IO, CPU):
+            raise LessonFailure(f"{cell_label(cell)}: tags {lessons}; a cell takes one of {IO}, {CPU}")
+        lesson = lessons[0]
+        if not reports:
+            raise LessonFailure(f"{cell_label(cell)} is tagged {lesson} but has no timing report")
+        io_cells += lesson == IO
+        for report in reports:
+            timing = report.metadata["timing"]
+            executor = timing["executor"]
+            failed = [t for t in timing["tasks"] if t["status"] != "ok"]
+            if failed:
+                raise LessonFailure(f"{cell_label(cell)}: %%{executor} task {failed[0]['i']} ended {failed[0]['status']}")
+            if executor == "serial":
+                # Serial waits and computes one task after another by design: it is the baseline.
+                if lesson == CPU:
+                    serial_wall = timing["wall_ms"]
+            elif lesson == IO:
+                figures.append(check_io(cell, report))
+            else:
+                figures.append(check_cpu(cell, report, serial_wall))
+    if not any_reports:
+        return f"ok: {name}: no timing reports, no lesson to check"
+    if io_cells == 0:
+        raise LessonFailure(f"it has timing reports but no cell tagged {IO} "
+                            "(tag cells in notebooks/src/*.txt as \"## code [lesson:io]\")")
+    return f"ok: {name}: " + "; ".join(figures)
+
+
+def check_file(path):
+    name = os.path.splitext(os.path.basename(path))[0]
+    try:
+        return check(nbformat.read(path, as_version=4), name)
+    except LessonFailure as e:
+        return f"FAIL: {name}: {e}"
+    except (KeyError, TypeError, ValueError, OSError) as e:
+        return f"FAIL: {name}: cannot read its timing reports: {type(e).__name__}: {e}"
+
+
+def self_test():
+    """Runs the check on made-up notebooks, each broken in one way, so that CI knows it can fail."""
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    def report(executor, wall, spans, cores=2, cpu=None):
+        tasks = [{"i": i, "where": "main", "queued_ms": 0, "start_ms": s, "end_ms": e, "cpu_ms": None,
+                  "startup_ms": None, "status": "ok"} for i, (s, e) in enumerate(spans)]
+        text = f"%%{executor}\nwall {wall} ms · CPU 1 ms (0.50 of {cores} {'core' if cores == 1 else 'cores'} busy)"
+        return new_output("display_data", data={"text/plain": text, "text/html": "<div></div>"},
+                          metadata={"timing": {"executor": executor, "wall_ms": wall, "cpu_ms": cpu, "tasks": tasks}})
+
+    def cell(tag, magic, *reports):
+        return new_code_cell(f"{magic}\nreturn task.i;", execution_count=1, outputs=list(reports),
+                             metadata={"tags": [tag]} if tag else {})
+
+    waits = [(0, 1000)] * 3
+    computes = [(0, 600)] * 2
+
+    def notebook(io_threads_wall=1100, threads_speedup=1.9, async_speedup=1.0, cores=2, io_tag=IO, cpu_report=True):
+        serial_wall = 1200
+        return new_notebook(cells=[
+            cell(io_tag, "%%compare -n 3", report("serial", 3000, [(0, 1000), (1000, 2000), (2000, 3000)]),
+                 report("async", 1010, waits), report("threads", io_threads_wall, waits),
+                 report("processes", 1200, waits)),
+            cell(CPU, "%%serial -n 2", report("serial", serial_wall, [(0, 600), (600, 1200)])),
+            cell(CPU, "%%threads -n 2", *([report("threads", serial_wall / threads_speedup, computes, cores)]
+                                           if cpu_report else [])),
+            cell(CPU, "%%async -n 2", report("async", serial_wall / async_speedup, computes)),
+        ])
+
+    cases = [
+        ("a lesson that holds", notebook(), True),
+        ("threads without a speedup", notebook(threads_speedup=1.0), False),
+        ("async with a speedup", notebook(async_speedup=1.9), False),
+        ("waits that did not overlap", notebook(io_threads_wall=2900), False),
+        ("one core: no speedup expected", notebook(threads_speedup=1.0, cores=1), True),
+        ("no lesson:io cell", notebook(io_tag=None), False),
+        ("a misspelt tag", notebook(io_tag="lesson:i0"), False),
+        ("a tagged cell without a report", notebook(cpu_report=False), False),
+    ]
+    wrong = []
+    for what, nb, holds in cases:
+        try:
+            check(nb, what)
+            passed = True
+        except LessonFailure:
+            passed = False
+        if passed != holds:
+            wrong.append(f"{what}: {'failed' if holds else 'passed'}")
+    if wrong:
+        return f"FAIL: self-test: the check got {len(wrong)} of {len(cases)} made-up notebooks wrong: " + "; ".join(wrong)
+    return f"ok: self-test: {len(cases)} made-up notebooks, {sum(not h for _, _, h in cases)} broken ones caught"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebook", nargs="?")
+    parser.add_argument("--self-test", action="store_true", help="check the checker on made-up notebooks")
+    args = parser.parse_args()
+    if args.self_test == (args.notebook is not None):
+        parser.error("give one executed notebook, or --self-test")
+    result = self_test() if args.self_test else check_file(args.notebook)
+    if result.startswith("ok: "):
+        print(result, flush=True)
+        return 0
+    print(result, file=sys.stderr, flush=True)
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
