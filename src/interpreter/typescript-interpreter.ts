@@ -135,7 +135,8 @@ export class TypeScriptInterpreter implements Interpreter {
     }
     this.cellRequire.addTranspiled(converted.sideOutputs);
     try {
-      await this.runner.run({ js: converted.js, hasTopLevelAwait: converted.hasTopLevelAwait, filename }, request.output);
+      const positions = { map: converted.lineMap, source: request.code, firstCellLine: 0 };
+      await this.runner.run({ js: converted.js, hasTopLevelAwait: converted.hasTopLevelAwait, filename, positions }, request.output);
     } catch (e) {
       // Names the cell declared before it failed do exist now; keep them known to later cells.
       this.declarations = converted.declarations;

@@ -3,6 +3,7 @@ import { setMaxListeners } from "events";
 import { CellOutput } from "../interpreter";
 import { cellScope } from "./cell-scope";
 import { KeyboardInterrupt } from "./interrupt-error";
+import { cellPositions, installCellStackTraces, ScriptPositions } from "./cell-positions";
 import { gateEntrySource, gateExitSource, InterruptGate } from "../../transport/interrupt-gate";
 
 /** The slot through which a compiled cell receives its `exports` and `require`. */
@@ -12,6 +13,8 @@ export interface CompiledCell {
   js: string;
   hasTopLevelAwait: boolean;
   filename: string;
+  /** How `js` maps back to the cell, so its stack frames can name cell lines. */
+  positions?: Pick<ScriptPositions, "map" | "source" | "firstCellLine">;
 }
 
 interface Running {
@@ -33,7 +36,9 @@ export class CellRunner {
     private readonly require: NodeJS.Require,
     /** Shared with the transport thread, which raises SIGINT only while a script can take it. */
     private readonly gate: InterruptGate | undefined,
-  ) {}
+  ) {
+    installCellStackTraces();
+  }
 
   /** Run a compiled cell; `names` stands in for the notebook's names when given. */
   async run(cell: CompiledCell, output: CellOutput, names: Record<string, unknown> = this.names): Promise<void> {
@@ -92,7 +97,16 @@ export class CellRunner {
       ? `{ const __cell = globalThis[Symbol.for("ts-concurrency-kernel.cell")]; ${gateEntrySource("__cell.gate", "new __cell.Interrupt()")} ` +
         `try { ${call} } finally { ${gateExitSource("__cell.gate")} } }`
       : `{ const __cell = globalThis[Symbol.for("ts-concurrency-kernel.cell")]; ${call} }`;
+    if (cell.positions) {
+      const before = source.slice(0, source.indexOf(call) + head.length);
+      cellPositions.register(cell.filename, {
+        ...cell.positions,
+        linesBefore: before.split("\n").length - 1,
+        columnsBefore: before.length - (before.lastIndexOf("\n") + 1),
+      });
+    }
     (globalThis as Record<symbol, unknown>)[CELL_SLOT] = { exports: names, require: this.require, gate: this.gate, Interrupt: KeyboardInterrupt };
-    return vm.runInThisContext(source, { filename: cell.filename, breakOnSigint: true });
+    // displayErrors off: Node would prefix the stack with the compiled line, which names no cell position.
+    return vm.runInThisContext(source, { filename: cell.filename, breakOnSigint: true, displayErrors: false });
   }
 }

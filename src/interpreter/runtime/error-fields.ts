@@ -1,6 +1,7 @@
 import * as path from "path";
 import { ErrorFields } from "../../protocol/content";
 import { KeyboardInterrupt, isVmInterrupt } from "./interrupt-error";
+import { cellPositions } from "./cell-positions";
 
 /** Frames from the kernel's own code tell a notebook user nothing about their cell. */
 const KERNEL_DIR = path.resolve(__dirname, "..", "..");
@@ -17,7 +18,7 @@ export function toErrorFields(thrown: unknown): ErrorFields {
     const e = thrown as Error;
     const ename = e.name || e.constructor?.name || "Error";
     const evalue = e.message ?? "";
-    const stack = typeof e.stack === "string" ? e.stack.split("\n") : [`${ename}: ${evalue}`];
+    const stack = typeof e.stack === "string" ? cellPositions.quote(e.stack).split("\n") : [`${ename}: ${evalue}`];
     const traceback = e instanceof KeyboardInterrupt ? [`${ename}: ${evalue}`] : stack.filter(isUserFrame);
     return { ename, evalue, traceback };
   }

@@ -5,6 +5,7 @@
  */
 
 import type { ImportedName } from "./source-analysis";
+import type { LineMap } from "./source-map";
 
 export interface CellDiagnostic {
   /** Zero-based, relative to the cell's own text. */
@@ -22,6 +23,8 @@ export type ConvertResult =
       kind: "converted";
       /** CommonJS-style JavaScript reading and writing notebook names through `exports`. */
       js: string;
+      /** Where each line of `js` came from in the cell (empty when no map was made). */
+      lineMap: LineMap;
       /** Declarations of every notebook name after this cell (the next cell's context). */
       declarations: string;
       lastExpressionVar?: string;

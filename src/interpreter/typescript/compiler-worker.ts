@@ -16,12 +16,16 @@ import {
 } from "./compiler-protocol";
 import { ensureNodeTypes } from "./node-types";
 import { expandShorthands, freeIdentifiers, importedNames } from "./source-analysis";
+import { installSourceMappedTypeScript } from "./source-mapped-typescript";
+import { shiftSourceLines } from "./source-map";
 
 if (!parentPort) throw new Error("compiler-worker must run as a worker thread");
 const port = parentPort;
 
+const tslabDir = path.dirname(require.resolve("tslab/package.json"));
+const sourceMaps = installSourceMappedTypeScript(tslabDir);
 const ts: typeof TS = require("@tslab/typescript-for-tslab");
-ensureNodeTypes(ts.sys as never, path.dirname(require.resolve("tslab/package.json")));
+ensureNodeTypes(ts.sys as never, tslabDir);
 const tslabConverter: typeof import("tslab/dist/converter") = require("tslab/dist/converter");
 const converter: Converter = tslabConverter.createConverter();
 
@@ -42,6 +46,8 @@ function convert(declarations: string, code: string): ConvertResult {
   return {
     kind: "converted",
     js: r.output ?? "",
+    // The converter's source file starts with one line of its own ("export {};").
+    lineMap: shiftSourceLines(sourceMaps.take(r.output ?? "") ?? [], -1),
     declarations: r.declOutput ?? "",
     lastExpressionVar: r.lastExpressionVar,
     hasTopLevelAwait: r.hasToplevelAwait === true,
