@@ -2,11 +2,12 @@ import { existsSync } from "fs";
 import { join, resolve } from "path";
 import { Worker } from "worker_threads";
 import { Channel, Envelope } from "../protocol/message";
+import { BudgetLimits, ByteBudget, charge, createByteBudget } from "./byte-budget";
 import { exposureWarning } from "./connection";
 import { InterruptGate } from "./interrupt-gate";
 import { logTransport } from "./log";
 import { ConnectionInfo, KernelTransport, TransportHandlers } from "./types";
-import { serializeMessage } from "./wire";
+import { SerializedMessage, serializeMessage } from "./wire";
 import { FromWorker, ToWorker, WorkerInit } from "./worker-protocol";
 
 export class TransportClosedError extends Error {
@@ -15,6 +16,13 @@ export class TransportClosedError extends Error {
 
 /** How long `close()` waits for the worker to exit on its own before terminating it. */
 const EXIT_GRACE_MS = 3000;
+
+/**
+ * How far the main thread may run ahead of the sockets. Stream output arrives in chunks of at most
+ * 64 KiB (publisher.ts), so this is a few dozen of them: enough that the transport never starves,
+ * little enough that a cell printing without end costs megabytes, not its whole output.
+ */
+const SEND_LIMITS: BudgetLimits = { high: 4 << 20, low: 2 << 20, stallMs: 5000 };
 
 export interface KernelTransportOptions {
   /**
@@ -35,8 +43,9 @@ export async function startKernelTransport(
 ): Promise<KernelTransport> {
   const warning = exposureWarning(connection);
   if (warning) logTransport(`warning: ${warning}`);
-  const init: WorkerInit = { connection, interruptGate: options.interruptGate };
-  const link = new WorkerTransport(new Worker(workerScript(), { workerData: init }), handlers);
+  const sendBudget = createByteBudget();
+  const init: WorkerInit = { connection, interruptGate: options.interruptGate, sendBudget };
+  const link = new WorkerTransport(new Worker(workerScript(), { workerData: init }), handlers, sendBudget);
   await link.ready;
   return link;
 }
@@ -52,6 +61,7 @@ class WorkerTransport implements KernelTransport {
   constructor(
     private readonly worker: Worker,
     private readonly handlers: TransportHandlers,
+    private readonly sendBudget: ByteBudget,
   ) {
     let settleReady!: { resolve(): void; reject(error: Error): void };
     this.ready = new Promise<void>((resolve, reject) => (settleReady = { resolve, reject }));
@@ -92,12 +102,10 @@ class WorkerTransport implements KernelTransport {
       logTransport(`dropped ${envelope.message.header.msg_type} for ${channel}: transport is ${this.state}`);
       return;
     }
-    const message: ToWorker = {
-      type: "send",
-      channel,
-      identities: envelope.identities,
-      message: serializeMessage(envelope.message),
-    };
+    const serialized = serializeMessage(envelope.message);
+    // Blocks this thread while the worker is far behind: see byte-budget.ts for why nothing else can.
+    const charged = charge(this.sendBudget, weight(serialized), SEND_LIMITS);
+    const message: ToWorker = { type: "send", channel, identities: envelope.identities, message: serialized, charged };
     this.worker.postMessage(message);
   }
 
@@ -147,6 +155,14 @@ class WorkerTransport implements KernelTransport {
     if (this.handlers.onFatal) this.handlers.onFatal(error);
     else logTransport(`fatal: ${error.message}`);
   }
+}
+
+/** Roughly what a message holds until it is sent: its JSON text and its binary buffers. */
+function weight(message: SerializedMessage): number {
+  let bytes = 0;
+  for (const part of message.parts) bytes += part.length;
+  for (const buffer of message.buffers) bytes += buffer.byteLength;
+  return bytes;
 }
 
 /** The worker must be compiled JavaScript; under ts-jest this module runs from src/, so use dist/. */

@@ -11,7 +11,7 @@ export interface FrameSink {
  * sends without awaiting them silently loses output under load.
  */
 export class SendQueue {
-  private readonly items: Buffer[][] = [];
+  private readonly items: { frames: Buffer[]; settled?: () => void }[] = [];
   private head = 0;
   private pumping = false;
   private pushed = 0;
@@ -26,8 +26,9 @@ export class SendQueue {
     private readonly onSendError: (error: unknown, label: string) => void = reportSendError,
   ) {}
 
-  push(frames: Buffer[]): void {
-    this.items.push(frames);
+  /** `settled` runs once ZeroMQ has taken the message or refused it: the queue no longer holds it. */
+  push(frames: Buffer[], settled?: () => void): void {
+    this.items.push({ frames, settled });
     this.pushed += 1;
     if (!this.pumping) void this.pump();
   }
@@ -46,7 +47,9 @@ export class SendQueue {
   private async pump(): Promise<void> {
     this.pumping = true;
     while (this.head < this.items.length) {
-      const frames = this.items[this.head];
+      const { frames, settled } = this.items[this.head];
+      // Dropped from the list now, not at the next compaction, so its memory goes when it is sent.
+      this.items[this.head] = SENT;
       this.head += 1;
       try {
         await this.sink.send(frames);
@@ -54,6 +57,7 @@ export class SendQueue {
         this.onSendError(error, this.label);
       }
       this.settled += 1;
+      settled?.();
       this.compact();
       this.release();
     }
@@ -61,7 +65,10 @@ export class SendQueue {
   }
 
   private compact(): void {
-    if (this.head >= 1024 && this.head * 2 >= this.items.length) {
+    if (this.head === this.items.length) {
+      this.items.length = 0;
+      this.head = 0;
+    } else if (this.head >= 1024 && this.head * 2 >= this.items.length) {
       this.items.splice(0, this.head);
       this.head = 0;
     }
@@ -73,6 +80,8 @@ export class SendQueue {
     }
   }
 }
+
+const SENT = { frames: [] as Buffer[] };
 
 function reportSendError(error: unknown, label: string): void {
   logTransport(`send on ${label} failed, message lost: ${error instanceof Error ? error.message : String(error)}`);

@@ -5,11 +5,13 @@
  */
 import { MessagePort, parentPort, workerData } from "worker_threads";
 import * as zmq from "zeromq";
+import { ByteBudget, refund } from "./byte-budget";
 import { bindAddress, isIpv6 } from "./connection";
 import { InterruptGate, requestInterrupt } from "./interrupt-gate";
 import { logTransport } from "./log";
 import { SendQueue } from "./send-queue";
 import { StuckMainThreadGuard } from "./stuck-main-thread";
+import { SignatureHistory } from "./signature-history";
 import { createSigner, Signer } from "./signer";
 import { ConnectionInfo, Delivery, IncomingChannel } from "./types";
 import { decodeFrames, framesFromSerialized } from "./wire";
@@ -28,7 +30,7 @@ interface Sockets {
 
 type SocketName = keyof Sockets;
 
-function main(port: MessagePort, { connection, interruptGate }: WorkerInit): void {
+function main(port: MessagePort, { connection, interruptGate, sendBudget }: WorkerInit): void {
   const post = (message: FromWorker) => port.postMessage(message);
   let signer: Signer;
   try {
@@ -39,7 +41,7 @@ function main(port: MessagePort, { connection, interruptGate }: WorkerInit): voi
   }
 
   bindAll(connection).then(
-    (sockets) => serve(port, post, sockets, signer, interruptGate),
+    (sockets) => serve(port, post, sockets, signer, interruptGate, sendBudget),
     (error: Error) => post({ type: "failed", error: error.message }),
   );
 }
@@ -50,7 +52,11 @@ async function bindAll(connection: ConnectionInfo): Promise<Sockets> {
     shell: new zmq.Router(options),
     control: new zmq.Router(options),
     stdin: new zmq.Router(options),
-    iopub: new zmq.Publisher(options),
+    // A PUB socket silently drops what exceeds its high-water mark, so a subscriber only briefly
+    // slower than a printing loop would lose lines. Unlimited here: what reaches the socket is
+    // already held back by the send budget (byte-budget.ts); only a subscriber that stops reading
+    // altogether leaves its backlog with ZeroMQ.
+    iopub: new zmq.Publisher({ ...options, sendHighWaterMark: 0 }),
     heartbeat: new zmq.Router(options),
   };
   const ports: Record<SocketName, number> = {
@@ -80,6 +86,7 @@ function serve(
   sockets: Sockets,
   signer: Signer,
   interruptGate: InterruptGate | undefined,
+  sendBudget: ByteBudget,
 ): void {
   const queues: Record<SocketName, SendQueue> = {
     shell: new SendQueue(sockets.shell, "shell"),
@@ -92,24 +99,37 @@ function serve(
   const stuck = new StuckMainThreadGuard();
   let closing = false;
 
+  // One history for every channel: a message captured on shell must not be replayed on control.
+  const history = new SignatureHistory();
+
+  const accept = (channel: IncomingChannel, frames: Buffer[]) => {
+    const decoded = decodeFrames(frames, signer, history);
+    if (decoded.kind === "rejected") {
+      logTransport(`dropped a message on ${channel}: ${decoded.reason}`);
+      return;
+    }
+    // The main thread cannot read this message while user code holds it, but a signal reaches
+    // its vm `breakOnSigint` watchdog; the core replies once it is free again. With a gate, the
+    // signal is raised only when it is safe (interrupt-gate.ts says why that matters).
+    let delivery: Delivery | undefined;
+    if (channel === "control" && decoded.envelope.message.header.msg_type === "interrupt_request") {
+      const decision = interruptGate ? requestInterrupt(interruptGate) : "signal";
+      if (decision === "signal") process.kill(process.pid, "SIGINT");
+      delivery = { interrupt: decision === "signal" ? "signalled" : decision === "pending" ? "held" : "idle" };
+      stuck.expectReply(decoded.envelope.message.header.msg_id);
+    }
+    post({ type: "message", channel, envelope: decoded.envelope, delivery });
+  };
   const receive = async (channel: IncomingChannel, socket: zmq.Router) => {
     for await (const frames of socket) {
-      const decoded = decodeFrames(frames, signer);
-      if (decoded.kind === "rejected") {
-        logTransport(`dropped a message on ${channel}: ${decoded.reason}`);
-        continue;
+      // A throw here would end this loop, and the channel would go deaf for good; whatever one
+      // peer sent, it may cost that peer its message and nothing more.
+      try {
+        accept(channel, frames);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        logTransport(`dropped a message on ${channel}: cannot deliver it: ${reason}`);
       }
-      // The main thread cannot read this message while user code holds it, but a signal reaches
-      // its vm `breakOnSigint` watchdog; the core replies once it is free again. With a gate, the
-      // signal is raised only when it is safe (interrupt-gate.ts says why that matters).
-      let delivery: Delivery | undefined;
-      if (channel === "control" && decoded.envelope.message.header.msg_type === "interrupt_request") {
-        const decision = interruptGate ? requestInterrupt(interruptGate) : "signal";
-        if (decision === "signal") process.kill(process.pid, "SIGINT");
-        delivery = { interrupt: decision === "signal" ? "signalled" : decision === "pending" ? "held" : "idle" };
-        stuck.expectReply(decoded.envelope.message.header.msg_id);
-      }
-      post({ type: "message", channel, envelope: decoded.envelope, delivery });
     }
   };
   const echoHeartbeats = async () => {
@@ -129,8 +149,10 @@ function serve(
       case "send":
         if (message.channel === "control") stuck.replied(parentId(message.message.parts[1]));
         try {
-          queues[message.channel].push(framesFromSerialized(message.identities, message.message, signer));
+          const frames = framesFromSerialized(message.identities, message.message, signer);
+          queues[message.channel].push(frames, () => refund(sendBudget, message.charged));
         } catch (error) {
+          refund(sendBudget, message.charged);
           logTransport(`cannot frame a message for ${message.channel}: ${(error as Error).message}`);
         }
         return;

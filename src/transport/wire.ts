@@ -1,4 +1,5 @@
 import { Envelope, Header, Message, ParentHeader } from "../protocol/message";
+import { SignatureHistory } from "./signature-history";
 import { Signer } from "./signer";
 
 /** Separates routing identities from the signed message (messaging spec, "The Wire Protocol"). */
@@ -51,8 +52,12 @@ export function encodeFrames(envelope: Envelope<unknown>, signer: Signer): Buffe
   return framesFromSerialized(envelope.identities, serializeMessage(envelope.message), signer);
 }
 
-/** Never throws: anything that is not a well-formed, correctly signed message comes back rejected. */
-export function decodeFrames(frames: readonly Uint8Array[], signer: Signer): Decoded {
+/**
+ * Never throws: anything that is not a well-formed, correctly signed message comes back rejected.
+ * With a `history`, a message whose signature was accepted before is rejected as a replay, and
+ * each accepted message's signature is remembered.
+ */
+export function decodeFrames(frames: readonly Uint8Array[], signer: Signer, history?: SignatureHistory): Decoded {
   const at = frames.findIndex((frame) => Buffer.compare(frame, DELIMITER_BYTES) === 0);
   if (at < 0) return rejected(`no ${DELIMITER} delimiter among ${frames.length} frame(s)`);
 
@@ -64,10 +69,12 @@ export function decodeFrames(frames: readonly Uint8Array[], signer: Signer): Dec
     );
   }
   const signed = rest.slice(1, 5);
+  const signature = Buffer.from(rest[0]).toString("utf8");
   if (signer.enabled) {
-    const signature = Buffer.from(rest[0]).toString("utf8");
     if (signature === "") return rejected("missing signature");
     if (!signer.verify(signature, signed)) return rejected("bad signature");
+    // After verifying, never before: only genuine signatures reach the history.
+    if (history?.has(signature)) return rejected("duplicate signature");
   }
 
   const [headerFrame, parentFrame, metadataFrame, contentFrame] = signed;
@@ -98,12 +105,24 @@ export function decodeFrames(frames: readonly Uint8Array[], signer: Signer): Dec
     content: content.value,
     buffers: rest.slice(5),
   };
+  // Remembered only once accepted: a signed but malformed message was never acted on.
+  if (signer.enabled) history?.remember(signature);
   return { kind: "message", envelope: { identities: frames.slice(0, at), message } };
 }
 
 type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
 
+/**
+ * Deeper than any message a frontend sends (Python's json gives up near 1000 levels), and far below
+ * the depth at which cloning the message to the main thread, or echoing its header in a reply,
+ * runs out of stack.
+ */
+export const MAX_JSON_DEPTH = 512;
+
 function parseJson(frame: Uint8Array, name: string): Parsed<unknown> {
+  if (exceedsDepth(frame, MAX_JSON_DEPTH)) {
+    return { ok: false, reason: `${name} is nested deeper than ${MAX_JSON_DEPTH} levels` };
+  }
   try {
     return { ok: true, value: JSON.parse(Buffer.from(frame).toString("utf8")) };
   } catch {
@@ -119,6 +138,34 @@ function parseOptionalObject(frame: Uint8Array, name: string): Parsed<Record<str
   if (parsed.value === null) return { ok: true, value: {} };
   if (!isObject(parsed.value)) return { ok: false, reason: `${name} is not a JSON object` };
   return { ok: true, value: parsed.value };
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+
+/** A scan of the raw bytes, so that nothing recursive ever touches a hostile frame. */
+function exceedsDepth(frame: Uint8Array, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < frame.length; i += 1) {
+    const byte = frame[i];
+    if (inString) {
+      if (byte === BACKSLASH) i += 1;
+      else if (byte === QUOTE) inString = false;
+    } else if (byte === QUOTE) {
+      inString = true;
+    } else if (byte === OPEN_BRACKET || byte === OPEN_BRACE) {
+      depth += 1;
+      if (depth > limit) return true;
+    } else if (byte === CLOSE_BRACKET || byte === CLOSE_BRACE) {
+      depth -= 1;
+    }
+  }
+  return false;
 }
 
 function checkHeader(value: unknown): string | undefined {

@@ -1,4 +1,5 @@
 import { Channel, Envelope } from "../protocol/message";
+import { ByteBudget } from "./byte-budget";
 import { InterruptGate } from "./interrupt-gate";
 import { ConnectionInfo, Delivery, IncomingChannel } from "./types";
 import { SerializedMessage } from "./wire";
@@ -8,11 +9,13 @@ export interface WorkerInit {
   connection: ConnectionInfo;
   /** When present, SIGINT is raised only as the gate allows (see interrupt-gate.ts). */
   interruptGate?: InterruptGate;
+  /** Bytes posted for sending and not yet handed to ZeroMQ; the worker refunds each message's `charged`. */
+  sendBudget: ByteBudget;
 }
 
 /** Main thread → worker. `id`s correlate a request with its `done`. */
 export type ToWorker =
-  | { type: "send"; channel: Channel; identities: Uint8Array[]; message: SerializedMessage }
+  | { type: "send"; channel: Channel; identities: Uint8Array[]; message: SerializedMessage; charged: number }
   | { type: "flush"; id: number }
   | { type: "close"; id: number };
 

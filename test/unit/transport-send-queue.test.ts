@@ -62,3 +62,15 @@ describe("SendQueue", () => {
     expect(socket.received).toEqual(["m0", "m1", "m2", "m4", "m5"]);
   });
 });
+
+describe("SendQueue settled callbacks", () => {
+  it("runs each message's callback once it has been sent or refused, in order", async () => {
+    const socket = new SlowSocket(new Set(["m2"]));
+    const queue = new SendQueue(socket, "test", () => undefined);
+    const settled: string[] = [];
+    for (const text of messages(5)) queue.push([Buffer.from(text)], () => settled.push(`${text}:${socket.received.includes(text)}`));
+    expect(settled).toEqual([]);
+    await queue.drained();
+    expect(settled).toEqual(["m0:true", "m1:true", "m2:false", "m3:true", "m4:true"]);
+  });
+});

@@ -1,5 +1,7 @@
-import { describe, expect, it } from "@jest/globals";
+import { describe, expect, it, jest } from "@jest/globals";
 import { createHmac } from "crypto";
+// The module object itself, not an import-star copy of it, so that a spy on it is what signer.ts calls.
+import crypto = require("crypto");
 import { createSigner, SignatureSchemeError } from "../../src/transport/signer";
 
 const parts = ['{"msg_id":"1"}', "{}", "{}", '{"code":"1+1"}'].map((part) => Buffer.from(part));
@@ -33,6 +35,25 @@ describe("createSigner", () => {
     expect(signer.verify(signature.slice(0, 10), parts)).toBe(false);
     expect(signer.verify("", parts)).toBe(false);
     expect(createSigner("hmac-sha256", "other-key").verify(signature, parts)).toBe(false);
+  });
+
+  it("compares digests in constant time: every same-length guess goes through timingSafeEqual", () => {
+    const signer = createSigner("hmac-sha256", "a-key");
+    const signature = signer.sign(parts);
+    const flip = (at: number) => signature.slice(0, at) + (signature[at] === "0" ? "1" : "0") + signature.slice(at + 1);
+    const compare = jest.spyOn(crypto, "timingSafeEqual");
+    try {
+      // A guess wrong in its first digit must cost as much to refuse as one wrong in its last.
+      expect(signer.verify(flip(0), parts)).toBe(false);
+      expect(signer.verify(flip(signature.length - 1), parts)).toBe(false);
+      expect(signer.verify(signature, parts)).toBe(true);
+      expect(compare).toHaveBeenCalledTimes(3);
+      // A guess of the wrong length is refused on its length alone, which says nothing about the key.
+      expect(signer.verify(signature.slice(1), parts)).toBe(false);
+      expect(compare).toHaveBeenCalledTimes(3);
+    } finally {
+      compare.mockRestore();
+    }
   });
 
   it("does not sign or check anything when the key is empty", () => {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "@jest/globals";
 import { newMessage } from "../../src/protocol/build";
 import { Envelope, Message } from "../../src/protocol/message";
+import { SignatureHistory } from "../../src/transport/signature-history";
 import { createSigner } from "../../src/transport/signer";
-import { decodeFrames, DELIMITER, Decoded, encodeFrames } from "../../src/transport/wire";
+import { decodeFrames, DELIMITER, Decoded, encodeFrames, MAX_JSON_DEPTH } from "../../src/transport/wire";
 
 const signer = createSigner("hmac-sha256", "wire-test-key");
 const identity = { session: "s-1", username: "tester" };
@@ -127,5 +128,78 @@ describe("decodeFrames rejections", () => {
     const frames = good();
     frames[5] = Buffer.from("[]");
     expect(reason(decodeFrames(resign(frames, 1), signer))).toBe("metadata is not a JSON object");
+  });
+});
+
+describe("decodeFrames with a signature history", () => {
+  const frames = () => encodeFrames(envelope([Buffer.from("peer")]), signer);
+
+  it("accepts a message once and rejects every exact repeat of it as a duplicate", () => {
+    const history = new SignatureHistory();
+    const first = frames();
+    expect(decodeFrames(first, signer, history).kind).toBe("message");
+    expect(reason(decodeFrames(first, signer, history))).toBe("duplicate signature");
+    // A repeat from another peer is still a repeat: routing identities are not signed.
+    expect(reason(decodeFrames([Buffer.from("other-peer"), ...first.slice(1)], signer, history))).toBe(
+      "duplicate signature",
+    );
+    expect(decodeFrames(frames(), signer, history).kind).toBe("message");
+  });
+
+  it("checks the signature before the history, so a forged copy is reported as forged", () => {
+    const history = new SignatureHistory();
+    const original = frames();
+    decodeFrames(original, signer, history);
+    const forged = [...original];
+    forged[6] = Buffer.from('{"status":"error"}');
+    expect(reason(decodeFrames(forged, signer, history))).toBe("bad signature");
+  });
+
+  it("remembers only messages it accepted", () => {
+    const history = new SignatureHistory();
+    const malformed = frames();
+    malformed[6] = Buffer.from("[]");
+    const signedMalformed = resign(malformed, 1);
+    expect(reason(decodeFrames(signedMalformed, signer, history))).toBe("content is not a JSON object");
+    expect(history.size).toBe(0);
+  });
+
+  it("keeps no history when the key is empty, as there are no signatures to compare", () => {
+    const unsigned = createSigner("hmac-sha256", "");
+    const history = new SignatureHistory();
+    const message = encodeFrames(envelope([]), unsigned);
+    expect(decodeFrames(message, unsigned, history).kind).toBe("message");
+    expect(decodeFrames(message, unsigned, history).kind).toBe("message");
+    expect(history.size).toBe(0);
+  });
+});
+
+describe("decodeFrames nesting limit", () => {
+  const nested = (depth: number) => `{"deep":${"[".repeat(depth - 1)}${"]".repeat(depth - 1)}}`;
+  const withContent = (content: string) => {
+    const frames = encodeFrames(envelope([]), signer);
+    frames[5] = Buffer.from(content);
+    return resign(frames, 0);
+  };
+
+  it(`accepts JSON nested ${MAX_JSON_DEPTH} levels deep and rejects one level more`, () => {
+    expect(decodeFrames(withContent(nested(MAX_JSON_DEPTH)), signer).kind).toBe("message");
+    expect(reason(decodeFrames(withContent(nested(MAX_JSON_DEPTH + 1)), signer))).toBe(
+      `content is nested deeper than ${MAX_JSON_DEPTH} levels`,
+    );
+  });
+
+  it("rejects nesting far past what JSON.parse or a structured clone could survive, without throwing", () => {
+    const frames = encodeFrames(envelope([]), signer);
+    frames[2] = Buffer.from(`{"msg_id":"m","msg_type":"t","session":"s","x":${"[".repeat(200_000)}`);
+    expect(reason(decodeFrames(resign(frames, 0), signer))).toBe(`header is nested deeper than ${MAX_JSON_DEPTH} levels`);
+  });
+
+  it("does not count brackets inside strings, escaped quotes included", () => {
+    const brackets = "[{".repeat(5000);
+    const code = `"${brackets}\\"${brackets}`;
+    const decoded = decodeFrames(withContent(JSON.stringify({ code })), signer);
+    if (decoded.kind !== "message") throw new Error(decoded.reason);
+    expect(decoded.envelope.message.content.code).toBe(code);
   });
 });
