@@ -8,7 +8,7 @@ import { render } from "../interpreter/runtime/mime";
 import { ConcurrencyOptions } from "../magics/concurrency-options";
 import { Executor, TaskResult } from "./executor";
 import { ExecutorKind, TimingReport } from "./timing";
-import { ReportTracker } from "./report-tracker";
+import { OwnReportDisplay, ReportTracker, ReportView } from "./report-tracker";
 import { TaskOutput } from "./task-output";
 import { TaskInput, TaskProgram } from "./task-protocol";
 import { CaptureError } from "./capture/capture-error";
@@ -53,8 +53,12 @@ export async function runConcurrentCell(
   cell: ConcurrentCell,
   output: CellOutput,
   interrupt: AbortSignal,
-  onReport?: (report: TimingReport) => void,
+  report: { onFinished?: (report: TimingReport) => void; view?: ReportView } = {},
 ): Promise<ExecuteOutcome> {
+  const onMain = cell.executor === "serial" || cell.executor === "async";
+  if (onMain && cell.options.memoryMb !== undefined) {
+    return usage(`--memory caps each worker's heap, but %%${cell.executor} runs its tasks on the kernel's own thread; use %%threads or %%processes`);
+  }
   const converted = await host.compile(wrapBody(cell.body));
   if (converted.kind === "diagnostics") return { kind: "error", error: formatDiagnostics(`${cell.title}\n${cell.body}`, converted.diagnostics) };
 
@@ -64,7 +68,6 @@ export async function runConcurrentCell(
     return usage(`--map gave ${items.length} items but -n asks for ${n} tasks`);
   }
   const tasks: TaskInput[] = Array.from({ length: n }, (_, i) => ({ i, n, id: randomUUID(), item: items?.[i] }));
-  const onMain = cell.executor === "serial" || cell.executor === "async";
   const workers = onMain ? (cell.executor === "serial" ? 1 : n) : cell.options.workers ?? Math.min(n, DEFAULT_MAX_WORKERS);
 
   let job: { body?: Awaited<ReturnType<ConcurrentCellHost["loadBody"]>>; program?: TaskProgram };
@@ -99,7 +102,7 @@ export async function runConcurrentCell(
   const timer = cell.options.timeoutMs === undefined ? undefined : setTimeout(() => stop.abort("timeout"), cell.options.timeoutMs);
 
   const serialWall = host.serialWallMs.get(cell.body);
-  const tracker = new ReportTracker(cell.options.quiet ? undefined : output, {
+  const tracker = new ReportTracker(cell.options.quiet ? undefined : report.view ?? new OwnReportDisplay(output), {
     executor: cell.executor,
     title: cell.title,
     cores: usableCores(),
@@ -115,6 +118,7 @@ export async function runConcurrentCell(
       tasks,
       workers,
       fresh: cell.options.fresh,
+      memoryMb: cell.options.memoryMb,
       signal: stop.signal,
       tracker,
       output: taskOutput,
@@ -126,17 +130,19 @@ export async function runConcurrentCell(
   }
   taskOutput.finish();
 
-  const stopped = results.filter((r) => r.status === "cancelled" || r.status === "abandoned").length;
+  const stoppedTasks = results.flatMap((r, i) => (r.status === "cancelled" || r.status === "abandoned" ? [i] : []));
+  const stopped = stoppedTasks.length;
   const why = stop.signal.reason === "timeout" ? `timed out after ${cell.options.timeoutMs} ms` : "interrupted";
-  const report = tracker.finish(stopped ? `${why}: ${stopped} of ${n} tasks ${cell.executor === "async" ? "abandoned or cancelled" : "cancelled"}` : undefined);
-  if (cell.executor === "serial" && results.every((r) => r.status === "ok")) host.serialWallMs.set(cell.body, report.wall_ms);
-  onReport?.(report);
+  const final = tracker.finish(stopped ? `${why}: ${stopped} of ${n} tasks ${cell.executor === "async" ? "abandoned or cancelled" : "cancelled"}` : undefined);
+  if (cell.executor === "serial" && results.every((r) => r.status === "ok")) host.serialWallMs.set(cell.body, final.wall_ms);
+  report.onFinished?.(final);
 
   const failures = results.flatMap((r, i) => (r.status === "error" || r.status === "crashed" ? [{ i, error: r.error }] : []));
   if (failures.length) return { kind: "error", error: taskFailure(failures, n) };
   if (stop.signal.aborted) {
     const ename = stop.signal.reason === "timeout" ? "TimeoutError" : "KeyboardInterrupt";
-    return { kind: "error", error: { ename, evalue: `${why}: ${stopped} of ${n} tasks did not finish`, traceback: [`${ename}: ${why}`] } };
+    const evalue = stopped ? `${why}: ${stopped} of ${n} tasks did not finish (${taskList(stoppedTasks)})` : `${why} as the last task finished`;
+    return { kind: "error", error: { ename, evalue, traceback: [`${ename}: ${evalue}`] } };
   }
   const values = results.map((r) => (r.status === "ok" ? r.value : undefined));
   return { kind: "ok", result: render(values) };
@@ -148,6 +154,14 @@ async function mapItems(host: ConcurrentCellHost, expr: string): Promise<unknown
   return value;
 }
 
+/** "task 1", "tasks 0, 2 and 5", "tasks 0, 1, 2, … (40 in all)". */
+function taskList(indices: number[]): string {
+  const SHOWN = 8;
+  if (indices.length === 1) return `task ${indices[0]}`;
+  if (indices.length > SHOWN) return `tasks ${indices.slice(0, SHOWN).join(", ")}, … (${indices.length} in all)`;
+  return `tasks ${indices.slice(0, -1).join(", ")} and ${indices[indices.length - 1]}`;
+}
+
 function usage(message: string): ExecuteOutcome {
   return { kind: "error", error: { ename: "UsageError", evalue: message, traceback: [`UsageError: ${message}`] } };
 }
@@ -156,7 +170,8 @@ function taskFailure(failures: { i: number; error: ErrorFields }[], n: number): 
   const first = failures[0];
   const traceback = failures.flatMap(({ i, error }) => [
     `[task ${i}] ${error.ename}: ${error.evalue}`,
-    ...error.traceback.filter((l) => l.startsWith("    at ")).map((l) => `[task ${i}] ${l}`),
+    // Frames, and the cell line quoted under the first of them.
+    ...error.traceback.filter((l) => /^\s+(at |\d+ \| )/.test(l)).map((l) => `[task ${i}] ${l}`),
   ]);
   return {
     ename: failures.every((f) => f.error.ename === "WorkerCrashed") ? "WorkerCrashed" : "TaskError",

@@ -13,6 +13,8 @@ export interface ExecutorRun {
   tasks: TaskInput[];
   workers: number;
   fresh: boolean;
+  /** Heap limit of each worker in megabytes (%%threads and %%processes only). */
+  memoryMb?: number;
   /** Aborted on interrupt or --timeout. */
   signal: AbortSignal;
   tracker: ReportTracker;

@@ -7,19 +7,37 @@ import { renderReport } from "./report/bundle";
 /** At most this many live redraws a second: enough to see progress, cheap for 1,000 tasks. */
 const REDRAW_MS = 100;
 
+/** Where a tracker draws its report: on its own under the cell, or inside a larger display. */
+export interface ReportView {
+  show(report: TimingReport): void;
+}
+
+/** A report on its own under the cell, redrawn in place through one display_id. */
+export class OwnReportDisplay implements ReportView {
+  private readonly displayId = randomUUID();
+  private shown = false;
+
+  constructor(private readonly output: CellOutput) {}
+
+  show(report: TimingReport): void {
+    const r = renderReport(report);
+    if (this.shown) this.output.updateDisplay(r.data, r.metadata, this.displayId);
+    else this.output.display(r.data, r.metadata, this.displayId);
+    this.shown = true;
+  }
+}
+
 /**
- * Keeps the TimingReport of one cell up to date as tasks move, and redraws it in place under
- * the cell through one display_id: shown when the cell starts, final when it ends.
+ * Keeps the TimingReport of one cell up to date as tasks move, and has its view redraw it:
+ * shown when the cell starts, at most REDRAW_MS apart while it runs, final when it ends.
  */
 export class ReportTracker {
   readonly report: TimingReport;
   private readonly startNs = clockNs();
-  private readonly displayId = randomUUID();
   private timer: NodeJS.Timeout | undefined;
-  private shown = false;
 
   constructor(
-    private readonly output: CellOutput | undefined,
+    private readonly view: ReportView | undefined,
     init: { executor: ExecutorKind; title: string; cores: number; workers: number; tasks: number; serialWallMs?: number },
   ) {
     this.report = {
@@ -60,12 +78,9 @@ export class ReportTracker {
   }
 
   show(): void {
-    if (!this.output) return;
+    if (!this.view) return;
     this.report.wall_ms = this.ms();
-    const r = renderReport(this.report);
-    if (this.shown) this.output.updateDisplay(r.data, r.metadata, this.displayId);
-    else this.output.display(r.data, r.metadata, this.displayId);
-    this.shown = true;
+    this.view.show(this.report);
   }
 
   finish(note?: string): TimingReport {
@@ -81,7 +96,7 @@ export class ReportTracker {
   }
 
   private changed(): void {
-    if (this.timer || !this.output) return;
+    if (this.timer || !this.view) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       if (!this.report.finished) this.show();

@@ -1,4 +1,6 @@
 import { CellOutput } from "../interpreter/interpreter";
+import { WriteCallbacks } from "../interpreter/runtime/write-callbacks";
+import { BudgetLimits, ByteBudget, charge, chargeFor, refund } from "../transport/byte-budget";
 
 /**
  * Task output as the notebook shows it: whole lines prefixed `[task i]`, in arrival order, or
@@ -61,4 +63,80 @@ export function taskCellOutput(cell: CellOutput, tasks: TaskOutput, task: number
     clearOutput: (wait) => cell.clearOutput(wait),
     requestInput: (prompt, password) => cell.requestInput(prompt, password),
   };
+}
+
+/** A worker sends what a task printed at least this often while the task keeps printing… */
+const SEND_AFTER_MS = 30;
+/**
+ * …and whenever this much has piled up. Small: a thousand times fewer messages than lines is the
+ * gain, and smaller chunks keep both what a worker holds and the budget's steps small.
+ */
+const SEND_AFTER_CHARS = 4 * 1024;
+/**
+ * How much of a thread's output may wait for the kernel's thread before the task is held back.
+ * Each of 8 threads printing flat out can otherwise bury the kernel's thread in messages.
+ */
+export const TASK_OUTPUT_LIMITS: BudgetLimits = { high: 1 << 20, low: 512 << 10, stallMs: 5000 };
+
+type Send = (id: number, name: "stdout" | "stderr", text: string) => void;
+
+/**
+ * The worker side of task output. A message per console.log costs the kernel's thread more to take
+ * in than it costs a worker to print, so lines are sent in chunks (coalesced per task and stream,
+ * like the kernel's own stream output); and with a `budget` (thread workers), a task that prints
+ * faster than the kernel takes it in waits, instead of the difference piling up in the kernel.
+ */
+export class TaskOutputSender {
+  private pending: { id: number; name: "stdout" | "stderr"; chunks: string[]; size: number; since: number } | undefined;
+  private lastSentAt = Number.NEGATIVE_INFINITY;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly callbacks = new WriteCallbacks();
+
+  constructor(
+    private readonly send: Send,
+    private readonly budget?: ByteBudget,
+  ) {}
+
+  write(id: number, name: "stdout" | "stderr", text: string, done?: () => void): void {
+    if (done) this.callbacks.add(done, undefined);
+    if (text.length === 0) return;
+    const p = this.pending;
+    if (p && (p.id !== id || p.name !== name)) this.flush();
+    const now = performance.now();
+    // The first line after a quiet spell goes at once: the task may be about to block its thread.
+    if (!this.pending && now - this.lastSentAt >= SEND_AFTER_MS) {
+      this.lastSentAt = now;
+      this.post(id, name, text);
+      return;
+    }
+    this.pending ??= { id, name, chunks: [], size: 0, since: now };
+    this.pending.chunks.push(text);
+    this.pending.size += text.length;
+    if (this.pending.size >= SEND_AFTER_CHARS || now - this.pending.since >= SEND_AFTER_MS) this.flush();
+    else if (!this.timer) this.timer = setTimeout(() => this.flush(), SEND_AFTER_MS);
+  }
+
+  /** Sends everything held; a task's output must all be sent before its "done". */
+  flush(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    const p = this.pending;
+    if (p) {
+      this.pending = undefined;
+      this.lastSentAt = performance.now();
+      this.post(p.id, p.name, p.chunks.join(""));
+    }
+  }
+
+  private post(id: number, name: "stdout" | "stderr", text: string): void {
+    if (this.budget) charge(this.budget, text.length, TASK_OUTPUT_LIMITS);
+    this.send(id, name, text);
+  }
+}
+
+/** The kernel's side of a thread's budget: one "output" message taken in. */
+export function taskOutputReceived(budget: ByteBudget, text: string): void {
+  refund(budget, chargeFor(text.length));
 }

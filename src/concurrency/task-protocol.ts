@@ -36,4 +36,13 @@ export type FromWorker =
   | { type: "started"; id: number; at: bigint }
   | { type: "output"; id: number; name: "stdout" | "stderr"; text: string }
   | { type: "done"; id: number; value: unknown; at: bigint; cpu_ms: number | null }
-  | { type: "failed"; id: number; error: ErrorFields; at: bigint; cpu_ms: number | null };
+  | { type: "failed"; id: number; error: ErrorFields; at: bigint; cpu_ms: number | null }
+  /**
+   * Task `id` threw or rejected outside its own await chain (a timer, an unawaited promise). When
+   * the task was still running, `retiring` says the worker exits next: nothing the failed task
+   * left behind may run on into later tasks. One message, so the pool knows the worker is going
+   * before it hands the slot its next task.
+   */
+  | { type: "fault"; id: number; error: ErrorFields; at: bigint; retiring: boolean }
+  /** Task `id` (null: before any task) called process.exit(code); the worker exits right after. */
+  | { type: "exiting"; id: number | null; code: number };

@@ -5,11 +5,15 @@ import { createInterruptGate } from "../transport/interrupt-gate";
 import { TypeScriptInterpreter } from "../interpreter/typescript-interpreter";
 import { currentScope } from "../interpreter/runtime/cell-scope";
 import { toErrorFields } from "../interpreter/runtime/error-fields";
+import { failOwningTask } from "../concurrency/executors/main-thread-faults";
+import { watchParent } from "../concurrency/parent-watch";
 import { Kernel } from "./kernel";
 import { log } from "./log";
 
-/** How long shutdown may take before the process ends regardless. */
-const SHUTDOWN_GRACE_MS = 2000;
+/** How long shutdown may take before the process ends regardless: clients expect a kernel gone within 2 s. */
+const SHUTDOWN_GRACE_MS = 1500;
+/** How long an orphaned kernel may take to shut down before its watcher kills it. */
+const ORPHAN_GRACE_MS = 1000;
 
 /** A kernel that cannot open its sockets has nothing to do: say why and end the process. */
 async function startTransportOrExit(...args: Parameters<typeof startKernelTransport>) {
@@ -23,6 +27,8 @@ async function startTransportOrExit(...args: Parameters<typeof startKernelTransp
 
 /** `ts-concurrency-kernel kernel CONNECTION_FILE`: run until a shutdown_request or a signal. */
 export async function runKernel(connectionFile: string): Promise<void> {
+  // The kernel's own exits, taken before anything can stand in for process.exit inside a task.
+  const exit = process.exit.bind(process);
   const connection = readConnectionFile(path.resolve(connectionFile));
   const interruptGate = createInterruptGate();
   const interpreter = new TypeScriptInterpreter({ rootDir: process.cwd(), interruptGate });
@@ -33,7 +39,7 @@ export async function runKernel(connectionFile: string): Promise<void> {
       onMessage: (channel, envelope, delivery) => kernel?.receive(channel, envelope, delivery),
       onFatal: (error) => {
         log(`the transport thread died: ${error.message}`);
-        process.exit(1);
+        exit(1);
       },
     },
     { interruptGate },
@@ -43,10 +49,10 @@ export async function runKernel(connectionFile: string): Promise<void> {
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    setTimeout(() => process.exit(code), SHUTDOWN_GRACE_MS).unref();
+    setTimeout(() => exit(code), SHUTDOWN_GRACE_MS).unref();
     await interpreter.shutdown().catch((e) => log(`interpreter shutdown: ${String(e)}`));
     await transport.close().catch((e) => log(`transport close: ${String(e)}`));
-    process.exit(code);
+    exit(code);
   };
 
   kernel = new Kernel(interpreter, transport, { onShutdown: () => void stop(0), interruptGate });
@@ -54,14 +60,24 @@ export async function runKernel(connectionFile: string): Promise<void> {
 
   process.on("SIGINT", () => kernel?.interrupt());
   process.on("SIGTERM", () => void stop(0));
+  // A kernel whose Jupyter server has died has nobody to answer: it goes, and takes its workers along.
+  watchParent({
+    graceMs: ORPHAN_GRACE_MS,
+    onOrphaned: () => {
+      log("the process that started the kernel has gone; shutting down");
+      void stop(0);
+    },
+  });
   // Code a cell started may fail long after the cell ended; say so in that cell, keep the kernel.
-  const reportStray = (what: string) => (e: unknown) => {
+  // If a concurrency task started it and is still running, the failure is that task's.
+  const reportStray = (what: string, how: "exception" | "rejection") => (e: unknown) => {
+    if (failOwningTask(e, how)) return;
     const scope = currentScope();
     const fields = toErrorFields(e);
     const text = `${what}: ${fields.traceback.join("\n")}\n`;
     if (scope) scope.output.stream("stderr", text);
     else log(text);
   };
-  process.on("uncaughtException", reportStray("Uncaught exception"));
-  process.on("unhandledRejection", reportStray("Unhandled promise rejection"));
+  process.on("uncaughtException", reportStray("Uncaught exception", "exception"));
+  process.on("unhandledRejection", reportStray("Unhandled promise rejection", "rejection"));
 }

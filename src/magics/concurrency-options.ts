@@ -1,4 +1,5 @@
 import { parseDuration } from "./duration";
+import { parseSizeMb } from "./size";
 import { MagicUsageError } from "./magic-error";
 
 /** Options every concurrency magic takes (DESIGN.md §2). */
@@ -7,6 +8,8 @@ export interface ConcurrencyOptions {
   workers?: number;
   map?: string;
   timeoutMs?: number;
+  /** Heap limit of each worker (V8's old generation), in megabytes. */
+  memoryMb?: number;
   share?: string[];
   fresh: boolean;
   group: boolean;
@@ -29,6 +32,10 @@ function positiveInt(flag: string, value: string, max: number): number {
 }
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+/** Below this a worker cannot even load its own code, so a smaller limit would only fail at start-up. */
+const MIN_MEMORY_MB = 16;
+/** V8 takes larger values but ignores what the machine cannot give; past this it is surely a typo. */
+const MAX_MEMORY_MB = 1024 * 1024;
 
 export const CONCURRENCY_FLAGS: FlagSpec[] = [
   { names: ["-n", "--tasks"], value: "N", help: "number of tasks (default: the number of cores, or the --map length)",
@@ -42,6 +49,15 @@ export const CONCURRENCY_FLAGS: FlagSpec[] = [
       const ms = parseDuration(v);
       if (ms === undefined || ms <= 0) throw new MagicUsageError(`${f} takes a duration such as 500ms, 2s or 1m, not '${v}'`);
       o.timeoutMs = ms;
+    } },
+  { names: ["--memory"], value: "SIZE", help: "cap each worker's heap, e.g. 64mb or 1g (%%threads, %%processes)",
+    apply: (o, v, f) => {
+      const mb = parseSizeMb(v);
+      if (mb === undefined) throw new MagicUsageError(`${f} takes a heap size such as 64mb, 512m or 1g, not '${v}'`);
+      if (mb < MIN_MEMORY_MB || mb > MAX_MEMORY_MB) {
+        throw new MagicUsageError(`${f} takes a heap size from ${MIN_MEMORY_MB}mb to ${MAX_MEMORY_MB / 1024}g, not '${v}'`);
+      }
+      o.memoryMb = mb;
     } },
   { names: ["--share"], value: "a,b", help: "copy exactly these notebook names into the workers",
     apply: (o, v, f) => {

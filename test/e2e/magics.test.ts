@@ -221,13 +221,25 @@ describe("options and companions", () => {
     expect(t.tasks.every((x) => (x.startup_ms ?? 0) > 0)).toBe(true);
   });
 
-  it("%%compare runs the body under every model and tabulates them", async () => {
+  it("%%compare runs the body under every model as one live report, and tabulates them", async () => {
     const ex = await session.execute("%%compare -n 2\nawait sleep(100);\nreturn task.i;");
     expect(ex.reply.content.status).toBe("ok");
-    const executors = ofType(ex.iopub, "display_data").map((m) => (m.content.metadata as { timing?: TimingMetadata }).timing?.executor);
-    expect(executors.filter(Boolean)).toEqual(["serial", "async", "threads", "processes"]);
-    const table = ofType(ex.iopub, "display_data").find((m) => (m.content.metadata as { comparison?: unknown }).comparison);
-    expect(String((table!.content.data as Record<string, unknown>)["text/plain"])).toMatch(/%%processes/);
+    // One display, redrawn in place as each model runs: a display_data, then updates to it.
+    const shown = ofType(ex.iopub, "display_data");
+    expect(shown).toHaveLength(1);
+    const id = (shown[0].content.transient as { display_id: string }).display_id;
+    const updates = ofType(ex.iopub, "update_display_data");
+    expect(updates.length).toBeGreaterThanOrEqual(3);
+    expect(updates.every((m) => (m.content.transient as { display_id: string }).display_id === id)).toBe(true);
+    const last = updates[updates.length - 1].content;
+    const meta = last.metadata as { timing: TimingMetadata[]; comparison: { model: string; speedup: number | null }[] };
+    expect(meta.timing.map((t) => t.executor)).toEqual(["serial", "async", "threads", "processes"]);
+    expect(meta.comparison.map((r) => r.model)).toEqual(["serial", "async", "threads", "processes"]);
+    expect(meta.comparison[0].speedup).toBe(1);
+    const data = last.data as Record<string, string>;
+    expect(data["text/plain"]).toMatch(/speedup vs serial[\s\S]*%%processes/);
+    expect(data["text/html"].match(/→ %%(serial|async|threads|processes)/g)).toEqual(["→ %%serial", "→ %%async", "→ %%threads", "→ %%processes"]);
+    expect(data["image/svg+xml"].match(/<svg /g)).toHaveLength(5);
   });
 
   it("%time and %timeit print IPython's formats", async () => {

@@ -17,7 +17,8 @@ import sys
 import nbformat
 
 MAGIC = re.compile(r"%%(serial|async|threads|processes|compare)(?=\s|$)(.*)")
-# %%compare draws one report per model, in this order (src/concurrency/compare-cell.ts).
+# %%compare draws one combined report whose metadata.timing lists the models in this order
+# (src/concurrency/compare-cell.ts); every other magic draws one report with one timing.
 COMPARED = ["serial", "async", "threads", "processes"]
 REPORT_DATA = ["text/html", "text/plain"]
 TIMING_FIELDS = ["executor", "wall_ms", "cpu_ms", "tasks"]
@@ -47,20 +48,23 @@ def report_problem(indexed):
     for i, cell in indexed:
         found = []
         for output in cell.outputs:
-            timing = output.get("metadata", {}).get("timing")
-            if timing is None:
+            timings = output.get("metadata", {}).get("timing")
+            if timings is None:
                 continue
             count += 1
             missing = [mime for mime in REPORT_DATA if mime not in output.get("data", {})]
-            missing += [f"metadata.timing.{field}" for field in TIMING_FIELDS if field not in timing]
             if missing:
                 return f"cell {i}: a timing report without {', '.join(missing)}", count
-            # Reports redraw in place while tasks run; a lost last update leaves one half-drawn.
-            pending = [t for t in timing["tasks"] if t.get("status") in ("queued", "running")]
-            if pending:
-                return f"cell {i}: a timing report never finished (task {pending[0].get('i')} still " \
-                       f"{pending[0].get('status')})", count
-            found.append(timing["executor"])
+            for timing in timings if isinstance(timings, list) else [timings]:
+                missing = [f"metadata.timing.{field}" for field in TIMING_FIELDS if field not in timing]
+                if missing:
+                    return f"cell {i}: a timing report without {', '.join(missing)}", count
+                # Reports redraw in place while tasks run; a lost last update leaves one half-drawn.
+                pending = [t for t in timing["tasks"] if t.get("status") in ("queued", "running")]
+                if pending:
+                    return f"cell {i}: a timing report never finished (task {pending[0].get('i')} still " \
+                           f"{pending[0].get('status')})", count
+                found.append(timing["executor"])
         wanted = expected_reports(cell)
         # A cell meant to fail may stop before its magic reports anything.
         if wanted is None or "raises-exception" in cell.metadata.get("tags", []):

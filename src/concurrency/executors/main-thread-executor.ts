@@ -3,6 +3,7 @@ import { CpuSlices } from "./cpu-slices";
 import { cellScope, currentScope } from "../../interpreter/runtime/cell-scope";
 import { toErrorFields } from "../../interpreter/runtime/error-fields";
 import { taskCellOutput } from "../task-output";
+import { guardProcessExit, runAsTask, TaskFaultSink } from "./main-thread-faults";
 
 /**
  * %%serial and %%async: tasks run on the kernel's own thread and see notebook names directly.
@@ -10,7 +11,9 @@ import { taskCellOutput } from "../task-output";
  * waits overlap while their CPU work takes turns on the one thread.
  */
 export class MainThreadExecutor implements Executor {
-  constructor(private readonly mode: "serial" | "async") {}
+  constructor(private readonly mode: "serial" | "async") {
+    guardProcessExit();
+  }
 
   async run(job: ExecutorRun): Promise<TaskResult[]> {
     const body = job.body;
@@ -19,6 +22,8 @@ export class MainThreadExecutor implements Executor {
     const slices = new CpuSlices(() => tracker.ms());
     const results: TaskResult[] = new Array(job.tasks.length);
     const outer = currentScope();
+    /** Once the run is over, what its tasks left behind is stray output, no longer a task's outcome. */
+    let open = true;
     const runOne = async (index: number): Promise<void> => {
       const task = job.tasks[index];
       if (job.signal.aborted) {
@@ -28,17 +33,34 @@ export class MainThreadExecutor implements Executor {
       }
       tracker.update(index, { where: "main", slot: 0, start_ms: tracker.ms(), status: "running" });
       const taskOutput = outer && taskCellOutput(outer.output, job.output, task.i);
-      let result: TaskResult;
-      try {
-        const value = await slices.runAs(task.i, () =>
-          taskOutput
-            ? cellScope.run({ output: taskOutput, signal: job.signal }, () => body({ ...task, signal: job.signal }))
-            : body({ ...task, signal: job.signal }),
-        );
-        result = { status: "ok", value };
-      } catch (e) {
-        result = job.signal.aborted ? { status: "cancelled" } : { status: "error", error: toErrorFields(e) };
-      }
+      let ended = false;
+      let failFromOutside!: (result: TaskResult) => void;
+      const failed = new Promise<TaskResult>((resolve) => (failFromOutside = resolve));
+      const sink: TaskFaultSink = {
+        i: task.i,
+        fail: (error) => {
+          if (ended || !open) return false;
+          failFromOutside({ status: "error", error });
+          return true;
+        },
+      };
+      const settled = (async (): Promise<TaskResult> => {
+        try {
+          const value = await slices.runAs(task.i, () =>
+            runAsTask(sink, () =>
+              taskOutput
+                ? cellScope.run({ output: taskOutput, signal: job.signal }, () => body({ ...task, signal: job.signal }))
+                : body({ ...task, signal: job.signal }),
+            ),
+          );
+          return { status: "ok", value };
+        } catch (e) {
+          return job.signal.aborted ? { status: "cancelled" } : { status: "error", error: toErrorFields(e) };
+        }
+      })();
+      // A task failed from outside its await chain ends now; its body, which nothing can stop here, is left behind.
+      const result = await Promise.race([failed, settled]);
+      ended = true;
       results[index] = result;
       job.output.endTask(task.i);
       tracker.update(index, {
@@ -65,6 +87,7 @@ export class MainThreadExecutor implements Executor {
         });
       }
     } finally {
+      open = false;
       slices.stop();
     }
     return results;

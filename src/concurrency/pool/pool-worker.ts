@@ -1,15 +1,25 @@
 import { ErrorFields } from "../../protocol/content";
 import { FromWorker, TaskInput, TaskProgram } from "../task-protocol";
-import { WorkerHandle } from "./worker-handle";
+import { WorkerExit, WorkerHandle } from "./worker-handle";
+
+/** Why a task lost its worker. */
+export type WorkerLoss =
+  | WorkerExit
+  /** The task's own code called process.exit(code). */
+  | { kind: "process-exit"; code: number }
+  /** The task could not be handed to the worker. */
+  | { kind: "unsent"; message: string };
 
 export type TaskEnd =
   | { status: "ok"; value: unknown; at: bigint; cpu_ms: number | null }
   | { status: "error"; error: ErrorFields; at: bigint; cpu_ms: number | null }
-  | { status: "crashed"; reason: string };
+  | { status: "crashed"; cause: WorkerLoss };
 
 export interface TaskCallbacks {
   started(at: bigint): void;
   output(name: "stdout" | "stderr", text: string): void;
+  /** Something the task left running failed or exited the worker after the task had ended. */
+  late(end: TaskEnd): void;
 }
 
 interface Pending {
@@ -17,38 +27,52 @@ interface Pending {
   resolve(end: TaskEnd): void;
 }
 
+/** How many ended tasks a worker still routes late output and faults for. */
+const ENDED_KEPT = 64;
+
 /**
  * One live worker and the tasks it holds, correlated by id. When the worker goes away every task
- * it still held ends as "crashed" with the reason, at once.
+ * it still held ends as "crashed" with the cause, at once.
  */
 export class PoolWorker {
   private static nextId = 1;
   private readonly pending = new Map<number, Pending>();
+  /** Tasks that have ended, for what their timers and promises still do (oldest first). */
+  private readonly ended = new Map<number, TaskCallbacks>();
+  private exit: WorkerExit | undefined;
   readonly ready: Promise<string>;
+  /** False once the worker has gone or said it is going: it must be given no more tasks. */
   alive = true;
 
   constructor(readonly handle: WorkerHandle) {
     let markReady!: (where: string) => void;
     this.ready = new Promise<string>((resolve) => (markReady = resolve));
     handle.onMessage((m: FromWorker) => {
-      if (m.type === "ready") return markReady(m.where);
-      const p = this.pending.get(m.id);
-      if (!p) return;
-      if (m.type === "started") p.callbacks.started(m.at);
-      else if (m.type === "output") p.callbacks.output(m.name, m.text);
-      else {
-        this.pending.delete(m.id);
-        p.resolve(
-          m.type === "done"
-            ? { status: "ok", value: m.value, at: m.at, cpu_ms: m.cpu_ms }
-            : { status: "error", error: m.error, at: m.at, cpu_ms: m.cpu_ms },
-        );
+      switch (m.type) {
+        case "ready":
+          return markReady(m.where);
+        case "started":
+          return this.pending.get(m.id)?.callbacks.started(m.at);
+        case "output":
+          return (this.pending.get(m.id)?.callbacks ?? this.ended.get(m.id))?.output(m.name, m.text);
+        case "done":
+          return this.settle(m.id, { status: "ok", value: m.value, at: m.at, cpu_ms: m.cpu_ms }, false);
+        case "failed":
+          return this.settle(m.id, { status: "error", error: m.error, at: m.at, cpu_ms: m.cpu_ms }, false);
+        case "fault":
+          if (m.retiring) this.alive = false;
+          return this.settle(m.id, { status: "error", error: m.error, at: m.at, cpu_ms: null }, true);
+        case "exiting":
+          this.alive = false;
+          if (m.id !== null) this.settle(m.id, { status: "crashed", cause: { kind: "process-exit", code: m.code } }, true);
+          return;
       }
     });
-    void handle.exited.then((reason) => {
+    void handle.exited.then((exit) => {
       this.alive = false;
+      this.exit = exit;
       markReady("");
-      for (const p of this.pending.values()) p.resolve({ status: "crashed", reason });
+      for (const p of this.pending.values()) p.resolve({ status: "crashed", cause: exit });
       this.pending.clear();
     });
   }
@@ -56,13 +80,13 @@ export class PoolWorker {
   run(task: TaskInput, program: TaskProgram, callbacks: TaskCallbacks): { id: number; end: Promise<TaskEnd> } {
     const id = PoolWorker.nextId++;
     const end = new Promise<TaskEnd>((resolve) => {
-      if (!this.alive) return resolve({ status: "crashed", reason: "the worker had already exited" });
+      if (!this.alive) return resolve({ status: "crashed", cause: this.exit ?? { kind: "unsent", message: "its worker was already leaving" } });
       this.pending.set(id, { callbacks, resolve });
       try {
         this.handle.send({ type: "run", id, task, program });
       } catch (e) {
         this.pending.delete(id);
-        resolve({ status: "crashed", reason: `the task could not be sent: ${e instanceof Error ? e.message : String(e)}` });
+        resolve({ status: "crashed", cause: { kind: "unsent", message: e instanceof Error ? e.message : String(e) } });
       }
     });
     return { id, end };
@@ -71,5 +95,18 @@ export class PoolWorker {
   kill(): Promise<void> {
     this.alive = false;
     return this.handle.kill();
+  }
+
+  /** The first word about a task ends it; a fault or an exit after that is news about an ended task. */
+  private settle(id: number, end: TaskEnd, lateToo: boolean): void {
+    const p = this.pending.get(id);
+    if (!p) {
+      if (lateToo) this.ended.get(id)?.late(end);
+      return;
+    }
+    this.pending.delete(id);
+    this.ended.set(id, p.callbacks);
+    if (this.ended.size > ENDED_KEPT) this.ended.delete(this.ended.keys().next().value!);
+    p.resolve(end);
   }
 }

@@ -1,16 +1,32 @@
 import { Worker } from "worker_threads";
 import { fork, ChildProcess } from "child_process";
 import * as path from "path";
+import { writeSync } from "fs";
 import { FromWorker, ToWorker } from "../task-protocol";
+import { taskOutputReceived } from "../task-output";
+import { createByteBudget } from "../../transport/byte-budget";
+
+/** Why a worker went away, as a value: the pool words it for each task the worker still held. */
+export type WorkerExit =
+  | { kind: "exited"; code: number }
+  | { kind: "signal"; signal: NodeJS.Signals }
+  | { kind: "out-of-memory" }
+  | { kind: "failed"; message: string };
+
+export interface WorkerLimits {
+  /** The heap limit (V8's old generation) in megabytes; Node's default when absent. */
+  memoryMb?: number;
+}
 
 /**
  * A thread or a process behind one small interface: the pool and the task protocol do not know
- * which they have. `exited` settles once with a human reason when the worker goes away.
+ * which they have. `exited` settles once, with the reason, when the worker goes away.
  */
 export interface WorkerHandle {
+  readonly limits: WorkerLimits;
   send(message: ToWorker): void;
   onMessage(listener: (message: FromWorker) => void): void;
-  readonly exited: Promise<string>;
+  readonly exited: Promise<WorkerExit>;
   /** Stop it now, whatever it is doing. */
   kill(): Promise<void>;
 }
@@ -18,17 +34,39 @@ export interface WorkerHandle {
 const SCRIPT = path.join(__dirname, "task-worker.js");
 /** A process gets this long to exit on SIGTERM before SIGKILL. */
 const TERM_GRACE_MS = 300;
+/** What V8 prints before it aborts a process whose heap is full; nothing else tells that abort apart. */
+const OUT_OF_MEMORY = /JavaScript heap out of memory|Reached heap limit/;
+/** How much of a child's stderr is kept to look for that. */
+const STDERR_TAIL = 4096;
+/**
+ * A child's stderr ends after its exit event; how long to wait for the end before deciding why it
+ * died (a grandchild holding the pipe open would otherwise hold the decision up for good).
+ */
+const CLOSE_WAIT_MS = 500;
 
-export function spawnThread(): WorkerHandle {
-  const worker = new Worker(SCRIPT, { stdout: false, stderr: false });
-  const exited = new Promise<string>((resolve) => {
+export function spawnThread(limits: WorkerLimits = {}): WorkerHandle {
+  // A thread's prints cross a MessagePort that never pushes back; the budget is how it waits for us.
+  const outputBudget = createByteBudget();
+  const worker = new Worker(SCRIPT, {
+    stdout: false,
+    stderr: false,
+    workerData: { outputBudget },
+    ...(limits.memoryMb === undefined ? {} : { resourceLimits: { maxOldGenerationSizeMb: limits.memoryMb } }),
+  });
+  worker.on("message", (m: FromWorker) => {
+    if (m.type === "output") taskOutputReceived(outputBudget, m.text);
+  });
+  const exited = new Promise<WorkerExit>((resolve) => {
     let error: Error | undefined;
-    worker.once("error", (e) => (error = e));
-    worker.once("exit", (code) =>
-      resolve(error ? `the thread crashed: ${error.name}: ${error.message}` : `the thread exited with code ${code}`),
-    );
+    worker.on("error", (e) => (error ??= e));
+    worker.once("exit", (code) => {
+      if (!error) resolve({ kind: "exited", code });
+      else if ((error as NodeJS.ErrnoException).code === "ERR_WORKER_OUT_OF_MEMORY") resolve({ kind: "out-of-memory" });
+      else resolve({ kind: "failed", message: `${error.name}: ${error.message}` });
+    });
   });
   return {
+    limits,
     send: (m) => worker.postMessage(m),
     onMessage: (l) => worker.on("message", l),
     exited,
@@ -38,16 +76,34 @@ export function spawnThread(): WorkerHandle {
   };
 }
 
-export function spawnProcess(): WorkerHandle {
+export function spawnProcess(limits: WorkerLimits = {}): WorkerHandle {
+  const execArgv =
+    limits.memoryMb === undefined ? process.execArgv : [...process.execArgv, `--max-old-space-size=${limits.memoryMb}`];
   // 'advanced' serialization: the JSON default silently turns Map, Set, Date and typed arrays into wrong values.
-  const child: ChildProcess = fork(SCRIPT, [], { serialization: "advanced", stdio: ["ignore", "inherit", "inherit", "ipc"] });
-  const exited = new Promise<string>((resolve) => {
-    child.once("exit", (code, signal) =>
-      resolve(signal ? `the process was killed by ${signal}` : `the process exited with code ${code}`),
-    );
-    child.once("error", (e) => resolve(`the process failed: ${e.message}`));
+  const child: ChildProcess = fork(SCRIPT, [], { serialization: "advanced", execArgv, stdio: ["ignore", "inherit", "pipe", "ipc"] });
+  let stderrTail = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderrTail = (stderrTail + chunk.toString()).slice(-STDERR_TAIL);
+    // The child's own diagnostics still belong on the kernel's stderr, as when it was inherited.
+    try {
+      writeSync(2, chunk);
+    } catch {
+      // A closed stderr must not take the kernel down.
+    }
+  });
+  const exited = new Promise<WorkerExit>((resolve) => {
+    const settle = (code: number | null, signal: NodeJS.Signals | null) => {
+      if (signal && OUT_OF_MEMORY.test(stderrTail)) resolve({ kind: "out-of-memory" });
+      else if (signal) resolve({ kind: "signal", signal });
+      else resolve({ kind: "exited", code: code ?? 0 });
+    };
+    child.once("exit", (code, signal) => setTimeout(() => settle(code, signal), CLOSE_WAIT_MS).unref());
+    child.once("close", settle);
+    // "on": a failed kill or send can raise a second error, and an unheard one would throw here.
+    child.on("error", (e) => resolve({ kind: "failed", message: e.message }));
   });
   return {
+    limits,
     send: (m) => {
       if (child.connected) child.send(m);
     },

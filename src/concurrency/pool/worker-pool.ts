@@ -1,6 +1,6 @@
 import { TaskInput, TaskProgram } from "../task-protocol";
 import { PoolWorker, TaskEnd } from "./pool-worker";
-import { WorkerHandle } from "./worker-handle";
+import { WorkerHandle, WorkerLimits } from "./worker-handle";
 
 export interface PoolTaskEvents {
   queued(i: number): void;
@@ -9,6 +9,8 @@ export interface PoolTaskEvents {
   started(i: number, where: string, slot: number, at: bigint): void;
   output(i: number, name: "stdout" | "stderr", text: string): void;
   ended(i: number, end: TaskEnd | { status: "cancelled" }): void;
+  /** Task i had ended when something it left running failed or exited its worker. */
+  late(i: number, end: TaskEnd): void;
 }
 
 export interface PoolRun {
@@ -16,6 +18,7 @@ export interface PoolRun {
   tasks: TaskInput[];
   workers: number;
   fresh: boolean;
+  limits: WorkerLimits;
   /** Aborted on interrupt or timeout: running tasks' workers are killed, queued tasks never start. */
   signal: AbortSignal;
 }
@@ -23,15 +26,16 @@ export interface PoolRun {
 /**
  * A pool of thread or process workers kept warm across cells. Each cell's tasks are spread over
  * `workers` slots; a slot reuses an idle worker or spawns one, and replaces a worker that died.
+ * The warm workers all have the limits of the last cell: a cell asking for other limits replaces them.
  */
 export class WorkerPool {
   private idle: PoolWorker[] = [];
   private readonly busy = new Set<PoolWorker>();
 
-  constructor(private readonly spawn: () => WorkerHandle) {}
+  constructor(private readonly spawn: (limits: WorkerLimits) => WorkerHandle) {}
 
   async run(job: PoolRun, events: PoolTaskEvents): Promise<void> {
-    if (job.fresh) await this.drainIdle();
+    await this.drainIdle((w) => job.fresh || w.handle.limits.memoryMb !== job.limits.memoryMb);
     const queue = job.tasks.map((t) => t.i);
     for (const i of queue) events.queued(i);
     const byIndex = new Map(job.tasks.map((t) => [t.i, t]));
@@ -61,11 +65,12 @@ export class WorkerPool {
         continue;
       }
       if (!worker || !worker.alive) {
+        if (worker) this.busy.delete(worker);
         worker = this.idle.pop();
         while (worker && !worker.alive) worker = this.idle.pop();
         if (!worker) {
           const t0 = performance.now();
-          worker = new PoolWorker(this.spawn());
+          worker = new PoolWorker(this.spawn(job.limits));
           this.busy.add(worker);
           await worker.ready;
           events.spawned(i, performance.now() - t0);
@@ -73,10 +78,16 @@ export class WorkerPool {
         this.busy.add(worker);
       }
       const where = await worker.ready;
+      // Stopped while a worker was starting: an abort already fired would never reach this task.
+      if (job.signal.aborted) {
+        events.ended(i, { status: "cancelled" });
+        continue;
+      }
       const w = worker;
       const { end } = w.run(tasks.get(i)!, job.program, {
         started: (at) => events.started(i, where, slot, at),
         output: (name, text) => events.output(i, name, text),
+        late: (end) => events.late(i, end),
       });
       const onAbort = () => void w.kill();
       job.signal.addEventListener("abort", onAbort, { once: true });
@@ -94,9 +105,9 @@ export class WorkerPool {
     }
   }
 
-  private async drainIdle(): Promise<void> {
-    const old = this.idle;
-    this.idle = [];
+  private async drainIdle(which: (w: PoolWorker) => boolean): Promise<void> {
+    const old = this.idle.filter(which);
+    this.idle = this.idle.filter((w) => !which(w));
     await Promise.all(old.map((w) => w.kill()));
   }
 }

@@ -1,6 +1,8 @@
-import { currentScope } from "./cell-scope";
+import { CellScope, cellScope, currentScope } from "./cell-scope";
+import { WriteCallbacks } from "./write-callbacks";
 
 type Write = typeof process.stdout.write;
+type WriteCallback = (err?: Error | null) => void;
 
 let installed = false;
 
@@ -12,17 +14,19 @@ let installed = false;
 export function captureProcessOutput(): void {
   if (installed) return;
   installed = true;
-  reroute(process.stdout, "stdout");
-  reroute(process.stderr, "stderr");
+  // A write's callback runs in the scope of the cell that wrote, so what it prints goes where the write went.
+  const callbacks = new WriteCallbacks<CellScope>((scope, run) => cellScope.run(scope, run));
+  reroute(process.stdout, "stdout", callbacks);
+  reroute(process.stderr, "stderr", callbacks);
 }
 
-function reroute(stream: NodeJS.WriteStream, name: "stdout" | "stderr"): void {
+function reroute(stream: NodeJS.WriteStream, name: "stdout" | "stderr", callbacks: WriteCallbacks<CellScope>): void {
   const original: Write = stream.write.bind(stream) as Write;
   const write = function (
     this: unknown,
     chunk: unknown,
-    encodingOrCallback?: BufferEncoding | ((err?: Error | null) => void),
-    callback?: (err?: Error | null) => void,
+    encodingOrCallback?: BufferEncoding | WriteCallback,
+    callback?: WriteCallback,
   ): boolean {
     const scope = currentScope();
     if (!scope) return (original as (...a: unknown[]) => boolean)(chunk, encodingOrCallback, callback);
@@ -30,7 +34,7 @@ function reroute(stream: NodeJS.WriteStream, name: "stdout" | "stderr"): void {
     const text = typeof chunk === "string" ? chunk : Buffer.from(chunk as Uint8Array).toString(encoding ?? "utf8");
     scope.output.stream(name, text);
     const done = typeof encodingOrCallback === "function" ? encodingOrCallback : callback;
-    if (done) process.nextTick(done);
+    if (done) callbacks.add(done, scope);
     return true;
   };
   stream.write = write as Write;
