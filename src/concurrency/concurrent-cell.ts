@@ -3,6 +3,7 @@ import { setMaxListeners } from "events";
 import { ErrorFields } from "../protocol/content";
 import { CellOutput, ExecuteOutcome } from "../interpreter/interpreter";
 import { ConvertResult } from "../interpreter/typescript/compiler-protocol";
+import { LineMap } from "../interpreter/typescript/source-map";
 import { formatDiagnostics } from "../interpreter/typescript/diagnostics";
 import { render } from "../interpreter/runtime/mime";
 import { ConcurrencyOptions } from "../magics/concurrency-options";
@@ -30,7 +31,7 @@ export interface ConcurrentCellHost {
   /** Evaluate a TypeScript expression in the notebook (for --map). */
   evaluate(expression: string): Promise<unknown>;
   /** Run compiled code on the kernel's thread and return the function it leaves in BODY_VAR. */
-  loadBody(js: string): Promise<(task: TaskInput & { signal: AbortSignal }) => unknown>;
+  loadBody(js: string, filename: string, positions: { map: LineMap; source: string }): Promise<(task: TaskInput & { signal: AbortSignal }) => unknown>;
   executor(kind: ExecutorKind): Executor;
   /** Wall time of the last %%serial run of each body, for speedups. */
   serialWallMs: Map<string, number>;
@@ -70,10 +71,13 @@ export async function runConcurrentCell(
   const tasks: TaskInput[] = Array.from({ length: n }, (_, i) => ({ i, n, id: randomUUID(), item: items?.[i] }));
   const workers = onMain ? (cell.executor === "serial" ? 1 : n) : cell.options.workers ?? Math.min(n, DEFAULT_MAX_WORKERS);
 
+  // The wrapper's first line stands where the magic line stood, so compiled lines map to cell lines.
+  const positions = { map: converted.lineMap, source: `${cell.title}\n${cell.body}` };
+  const filename = `${cell.title.split(/\s/)[0]} task body`;
   let job: { body?: Awaited<ReturnType<ConcurrentCellHost["loadBody"]>>; program?: TaskProgram };
   try {
     if (onMain) {
-      job = { body: await host.loadBody(converted.js) };
+      job = { body: await host.loadBody(converted.js, filename, positions) };
     } else {
       const names = await planCapture({
         kind: cell.executor as "threads" | "processes",
@@ -88,7 +92,7 @@ export async function runConcurrentCell(
       for (const name of assigned) {
         output.stream("stderr", `warning: the task body assigns to '${name}'; each worker changes its own copy, the notebook's '${name}' stays as it was.\n`);
       }
-      job = { program: { js: converted.js, bodyVar: BODY_VAR, names, filename: `${cell.title.split(/\s/)[0]} task body` } };
+      job = { program: { js: converted.js, bodyVar: BODY_VAR, names, filename, positions } };
     }
   } catch (e) {
     if (e instanceof CaptureError) return { kind: "error", error: { ename: e.name, evalue: e.message, traceback: [`${e.name}: ${e.message}`] } };

@@ -4,6 +4,7 @@
  * worker's death can fail exactly the tasks it held.
  */
 import { ErrorFields } from "../protocol/content";
+import type { LineMap } from "../interpreter/typescript/source-map";
 
 /** How a notebook name is re-created inside a worker. */
 export type CapturedName =
@@ -17,6 +18,8 @@ export interface TaskProgram {
   bodyVar: string;
   /** How the task body's stack frames name it, e.g. "Cell[7] task body". */
   filename: string;
+  /** How `js` maps back to the cell (its whole text, magic line included), for stack frames. */
+  positions?: { map: LineMap; source: string };
   /** In dependency order: imports, then data, then functions (functions are hoisted together). */
   names: CapturedName[];
 }

@@ -17,7 +17,7 @@ import { CELL_GLOBALS_DECLARATIONS } from "./runtime/cell-globals-decl";
 import { display, installCellGlobals } from "./runtime/cell-globals";
 import { createTslabCompat } from "./runtime/display-api";
 import { CellRequire } from "./runtime/cell-require";
-import { CellRunner } from "./runtime/cell-runner";
+import { CellRunner, CompiledCell } from "./runtime/cell-runner";
 import { createNotebookNames } from "./runtime/notebook-names";
 import { captureProcessOutput } from "./runtime/output-capture";
 import { render } from "./runtime/mime";
@@ -225,7 +225,7 @@ export class TypeScriptInterpreter implements Interpreter {
       info: this.registry,
       freeIdentifiers: (source) => this.compiler.request("freeIdentifiers", { source }),
       evaluate: (expression) => this.evaluateValue(expression),
-      loadBody: async (js) => (await this.loadOwn(js, BODY_VAR)) as never,
+      loadBody: async (js, filename, positions) => (await this.loadOwn(js, BODY_VAR, { filename, positions: { ...positions, firstCellLine: 0 } })) as never,
       executor: (kind) => this.executor(kind),
       serialWallMs: this.serialWallMs,
     };
@@ -235,7 +235,7 @@ export class TypeScriptInterpreter implements Interpreter {
    * Run compiled code that defines `name` (a task body, a %timeit function) and return it. The
    * code's own names stay out of the notebook; everything else reads and writes the notebook.
    */
-  private async loadOwn(js: string, name: string): Promise<unknown> {
+  private async loadOwn(js: string, name: string, script: Pick<CompiledCell, "filename" | "positions"> = { filename: name }): Promise<unknown> {
     const own: Record<string, unknown> = {};
     const isOwn = (k: string | symbol) => k === name || k === "tsLastExpr" || k === "__esModule";
     const overlay = new Proxy(this.names, {
@@ -243,7 +243,7 @@ export class TypeScriptInterpreter implements Interpreter {
       set: (t, k, v) => (isOwn(k) ? ((own[k as string] = v), true) : Reflect.set(t, k, v)),
       defineProperty: (t, k, d) => (isOwn(k) ? ((own[k as string] = d.value), true) : Reflect.defineProperty(t, k, d)),
     });
-    await this.runner.run({ js, hasTopLevelAwait: false, filename: name }, silentOutput, overlay);
+    await this.runner.run({ js, hasTopLevelAwait: false, ...script }, silentOutput, overlay);
     return own[name];
   }
 

@@ -13,6 +13,10 @@ import { sleep, sleepSync } from "../../interpreter/runtime/sleep";
 import { TaskOutputSender } from "../task-output";
 import { ByteBudget } from "../../transport/byte-budget";
 import { watchParent } from "../parent-watch";
+import { cellPositions, installCellStackTraces } from "../../interpreter/runtime/cell-positions";
+
+// Task errors go back to the kernel as text: their frames must already name cell lines.
+installCellStackTraces();
 
 /** The kernel API inside a worker: waiting works as in a cell; showing and asking belong to the notebook. */
 const notInWorker = (name: string) => () => {
@@ -168,10 +172,18 @@ function instantiate(program: TaskProgram): (task: unknown) => unknown {
     program.js,
     `return exports[${JSON.stringify(program.bodyVar)}];`,
   ].join("\n");
+  const script = `(function (exports, require) {${source}\n})`;
+  if (program.positions) {
+    const before = script.slice(0, script.indexOf(program.js));
+    cellPositions.register(program.filename, {
+      ...program.positions,
+      firstCellLine: 0,
+      linesBefore: before.split("\n").length - 1,
+      columnsBefore: before.length - (before.lastIndexOf("\n") + 1),
+    });
+  }
   // Compiled under the cell's name, so a task's stack frames say where in the cell it failed.
-  const factory = runInThisContext(`(function (exports, require) {${source}\n})`, {
-    filename: program.filename,
-  }) as (e: unknown, r: NodeJS.Require) => unknown;
+  const factory = runInThisContext(script, { filename: program.filename, displayErrors: false }) as (e: unknown, r: NodeJS.Require) => unknown;
   const body = factory(exportsObject, require);
   if (typeof body !== "function") throw new Error("the task body did not compile to a function");
   return body as (task: unknown) => unknown;

@@ -50,6 +50,11 @@ export class CellPositions {
       }
       const at = this.position(script, Number(m[3]) - 1, Number(m[4]) - 1);
       if (at === "wrapper") continue;
+      // Their compiled positions would be read as lines of this cell: say what they are instead.
+      if (at === "copied") {
+        lines.push(`${m[1]}a notebook function copied for ${m[2]}${m[5]}`);
+        continue;
+      }
       lines.push(at ? `${m[1]}${m[2]}:${at.line + 1}:${at.column + 1}${m[5]}` : `    at ${text}`);
     }
     return lines.join("\n");
@@ -70,11 +75,13 @@ export class CellPositions {
     return stack;
   }
 
-  private position(script: ScriptPositions, line: number, column: number): { line: number; column: number } | "wrapper" | undefined {
+  private position(script: ScriptPositions, line: number, column: number): { line: number; column: number } | "wrapper" | "copied" | undefined {
     const jsLine = line - script.linesBefore;
     const jsColumn = jsLine === 0 ? column - script.columnsBefore : column;
-    // Before or after the compiled JavaScript: the wrapper that calls it, no place in the cell.
-    if (jsLine < 0 || jsLine >= script.map.length) return "wrapper";
+    // Before the JavaScript: what a worker put first, the copies of notebook functions the body reads.
+    if (jsLine < 0) return "copied";
+    // After it: the wrapper's call of the cell, no place in the cell.
+    if (jsLine >= script.map.length) return "wrapper";
     const at = lookup(script.map, jsLine, jsColumn);
     return at && { line: at.line + script.firstCellLine, column: at.column };
   }
