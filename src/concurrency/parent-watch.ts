@@ -31,7 +31,12 @@ export function watchParent(watch: ParentWatch): void {
   const ppid = process.ppid;
   // Init never dies, so a process that already belongs to it has no parent worth watching.
   if (ppid <= 1) return;
-  const worker = new Worker(WATCHER, { eval: true, workerData: { ppid, everyMs: EVERY_MS, graceMs: watch.graceMs } });
+  const worker = new Worker(WATCHER, {
+    eval: true,
+    workerData: { ppid, everyMs: EVERY_MS, graceMs: watch.graceMs },
+    // It only ever reads one number: the smallest heap V8 will run it in keeps it cheap in every task process.
+    resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 8, codeRangeSizeMb: 1 },
+  });
   worker.unref();
   worker.on("message", () => watch.onOrphaned?.());
   // A watcher that cannot start leaves the process as it would be without one.

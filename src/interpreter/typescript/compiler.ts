@@ -12,6 +12,9 @@ type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
  * simply wait for it; if the thread dies, every pending request fails with the reason and the
  * next request starts a fresh thread.
  */
+/** Measured on the idle kernel: 4 MB gave 252 MiB RSS after warm-up against 273 MiB with V8's default. */
+const COMPILER_YOUNG_GENERATION_MB = 4;
+
 export class TypeScriptCompiler {
   private worker: Worker | undefined;
   private nextId = 1;
@@ -63,7 +66,11 @@ export class TypeScriptCompiler {
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(path.join(__dirname, "compiler-worker.js"));
+    const worker = new Worker(path.join(__dirname, "compiler-worker.js"), {
+      // The language service's garbage is short-lived and its program long-lived: a young generation
+      // kept small leaves about 20 MB less resident between cells, for no measurable compile time.
+      resourceLimits: { maxYoungGenerationSizeMb: COMPILER_YOUNG_GENERATION_MB },
+    });
     // The compiler thread must never keep a finished kernel process alive.
     worker.unref();
     this.worker = worker;
