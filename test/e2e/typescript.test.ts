@@ -45,6 +45,11 @@ describe("TypeScript across cells and modules", () => {
     expect(await session.value("const p: Point = { x: 3, y: 4 };\nMath.hypot(p.x - origin.x, p.y - origin.y)")).toBe("5");
   });
 
+  it("declares names that start with underscores, and later cells see them", async () => {
+    expect(await session.value("const __hidden = 1;\nfunction ___three(): number { return __hidden + 1 }\n__hidden")).toBe("1");
+    expect(await session.value("___three() + __hidden")).toBe("3");
+  });
+
   it("re-runs a cell that declares a const", async () => {
     const cell = "const rerun = Math.max(1, 2);\nrerun * 10";
     expect(await session.value(cell)).toBe("20");

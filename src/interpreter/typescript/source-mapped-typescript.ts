@@ -2,7 +2,8 @@
  * tslab's converter emits JavaScript without source maps and has no option for them. It reaches
  * the compiler through `require`, so before it loads, the compiler thread puts in the module cache
  * a view of TypeScript whose two emits (the program's, then the CommonJS pass) also write maps;
- * the view chains them and keeps the result for the converted output it belongs to.
+ * the view chains them and keeps the result for the converted output it belongs to. The same view
+ * mends how the converter spells exported names that start with `__`.
  */
 import type * as TS from "@tslab/typescript-for-tslab";
 import { compose, decodeMappings, dropMapReference, LineMap, takeInlineMap } from "./source-map";
@@ -13,6 +14,24 @@ const PENDING = 16;
 export interface SourceMaps {
   /** The chained map of a converted output, by its text; each map can be taken once. */
   take(output: string): LineMap | undefined;
+}
+
+/**
+ * The converter exports a cell's names by appending `export { … }` built from the compiler's
+ * internal names, in which a leading `__` gains one more underscore (`__x` becomes `___x`), so a
+ * cell declaring `__x` failed with "Cannot find name '___x'". Its cell file is read back through
+ * this system, which writes those names as the cell spelled them.
+ */
+function withPlainExportNames(ts: typeof TS, system: TS.System): TS.System {
+  const plain: TS.System = Object.create(system);
+  plain.readFile = (file, encoding) => {
+    const text = system.readFile(file, encoding);
+    if (text === undefined || !/__tslab__\.ts$/.test(file)) return text;
+    return text.replace(/\nexport \{([^}\n]*)\}$/, (_, names: string) =>
+      `\nexport {${names.split(",").map((n) => ts.unescapeLeadingUnderscores(n.trim() as TS.__String)).join(", ")}}`,
+    );
+  };
+  return plain;
 }
 
 export function installSourceMappedTypeScript(tslabDir: string): SourceMaps {
@@ -29,12 +48,15 @@ export function installSourceMappedTypeScript(tslabDir: string): SourceMaps {
   }
   const define = (key: string, value: unknown) => Object.defineProperty(view, key, { enumerable: true, configurable: true, value });
 
-  define("createWatchCompilerHost", (first: unknown, options: TS.CompilerOptions, ...rest: unknown[]) =>
-    (real.createWatchCompilerHost as (...a: unknown[]) => unknown)(
-      first,
-      Array.isArray(first) ? { ...options, inlineSourceMap: true, sourceMap: false } : options,
-      ...rest,
-    ),
+  define("createWatchCompilerHost", (first: unknown, options: TS.CompilerOptions, system?: TS.System, ...rest: unknown[]) =>
+    Array.isArray(first)
+      ? (real.createWatchCompilerHost as (...a: unknown[]) => unknown)(
+          first,
+          { ...options, inlineSourceMap: true, sourceMap: false },
+          system && withPlainExportNames(real, system),
+          ...rest,
+        )
+      : (real.createWatchCompilerHost as (...a: unknown[]) => unknown)(first, options, system, ...rest),
   );
 
   define("transpileModule", (input: string, options: TS.TranspileOptions): TS.TranspileOutput => {
