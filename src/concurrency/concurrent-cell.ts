@@ -3,7 +3,7 @@ import { setMaxListeners } from "events";
 import { ErrorFields } from "../protocol/content";
 import { CellOutput, ExecuteOutcome } from "../interpreter/interpreter";
 import { ConvertResult } from "../interpreter/typescript/compiler-protocol";
-import { LineMap } from "../interpreter/typescript/source-map";
+import { CellSource } from "../interpreter/runtime/cell-positions";
 import { formatDiagnostics } from "../interpreter/typescript/diagnostics";
 import { render } from "../interpreter/runtime/mime";
 import { ConcurrencyOptions } from "../magics/concurrency-options";
@@ -31,7 +31,7 @@ export interface ConcurrentCellHost {
   /** Evaluate a TypeScript expression in the notebook (for --map). */
   evaluate(expression: string): Promise<unknown>;
   /** Run compiled code on the kernel's thread and return the function it leaves in BODY_VAR. */
-  loadBody(js: string, filename: string, positions: { map: LineMap; source: string }): Promise<(task: TaskInput & { signal: AbortSignal }) => unknown>;
+  loadBody(js: string, filename: string, positions: CellSource): Promise<(task: TaskInput & { signal: AbortSignal }) => unknown>;
   executor(kind: ExecutorKind): Executor;
   /** Wall time of the last %%serial run of each body, for speedups. */
   serialWallMs: Map<string, number>;

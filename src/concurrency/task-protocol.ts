@@ -4,7 +4,7 @@
  * worker's death can fail exactly the tasks it held.
  */
 import { ErrorFields } from "../protocol/content";
-import type { LineMap } from "../interpreter/typescript/source-map";
+import type { CellSource } from "../interpreter/runtime/cell-positions";
 
 /** How a notebook name is re-created inside a worker. */
 export type CapturedName =
@@ -19,7 +19,7 @@ export interface TaskProgram {
   /** How the task body's stack frames name it, e.g. "Cell[7] task body". */
   filename: string;
   /** How `js` maps back to the cell (its whole text, magic line included), for stack frames. */
-  positions?: { map: LineMap; source: string };
+  positions?: CellSource;
   /** In dependency order: imports, then data, then functions (functions are hoisted together). */
   names: CapturedName[];
 }

@@ -135,7 +135,7 @@ export class TypeScriptInterpreter implements Interpreter {
     }
     this.cellRequire.addTranspiled(converted.sideOutputs);
     try {
-      const positions = { map: converted.lineMap, source: request.code, firstCellLine: 0 };
+      const positions = { map: converted.lineMap, source: request.code };
       await this.runner.run({ js: converted.js, hasTopLevelAwait: converted.hasTopLevelAwait, filename, positions }, request.output);
     } catch (e) {
       // Names the cell declared before it failed do exist now; keep them known to later cells.
@@ -225,7 +225,7 @@ export class TypeScriptInterpreter implements Interpreter {
       info: this.registry,
       freeIdentifiers: (source) => this.compiler.request("freeIdentifiers", { source }),
       evaluate: (expression) => this.evaluateValue(expression),
-      loadBody: async (js, filename, positions) => (await this.loadOwn(js, BODY_VAR, { filename, positions: { ...positions, firstCellLine: 0 } })) as never,
+      loadBody: async (js, filename, positions) => (await this.loadOwn(js, BODY_VAR, { filename, positions })) as never,
       executor: (kind) => this.executor(kind),
       serialWallMs: this.serialWallMs,
     };

@@ -57,7 +57,7 @@ describe("cell positions in stack traces", () => {
   function stackOf(filename: string, positions: CellPositions, prefix = ""): string {
     const { js, map } = transpile(cell);
     const wrapped = `${prefix}(function () {${js}\n})()`;
-    positions.register(filename, { map, source: cell, firstCellLine: 0, linesBefore: prefix.split("\n").length - 1, columnsBefore: prefix.length - (prefix.lastIndexOf("\n") + 1) + "(function () {".length });
+    positions.register(filename, { map, source: cell }, wrapped, wrapped.indexOf(js));
     // The script runs in Node's own context, whose Error is not the one jest gives this file.
     const NodeError = runInThisContext("Error") as ErrorConstructor;
     const saved = NodeError.prepareStackTrace;

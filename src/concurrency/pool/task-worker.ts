@@ -173,15 +173,7 @@ function instantiate(program: TaskProgram): (task: unknown) => unknown {
     `return exports[${JSON.stringify(program.bodyVar)}];`,
   ].join("\n");
   const script = `(function (exports, require) {${source}\n})`;
-  if (program.positions) {
-    const before = script.slice(0, script.indexOf(program.js));
-    cellPositions.register(program.filename, {
-      ...program.positions,
-      firstCellLine: 0,
-      linesBefore: before.split("\n").length - 1,
-      columnsBefore: before.length - (before.lastIndexOf("\n") + 1),
-    });
-  }
+  if (program.positions) cellPositions.register(program.filename, program.positions, script, script.indexOf(program.js));
   // Compiled under the cell's name, so a task's stack frames say where in the cell it failed.
   const factory = runInThisContext(script, { filename: program.filename, displayErrors: false }) as (e: unknown, r: NodeJS.Require) => unknown;
   const body = factory(exportsObject, require);

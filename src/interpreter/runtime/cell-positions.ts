@@ -4,18 +4,21 @@
  * rewritten through that table: frames name the cell's own line and column, and the first one
  * quotes the line, as a Python traceback does.
  */
-import { LineMap, lookup } from "../typescript/source-map";
+import { LineMap, lookup, SourcePosition } from "../typescript/source-map";
 
-export interface ScriptPositions {
+/** A cell's compiled JavaScript as the compiler left it: its map to the cell, and the cell's text. */
+export interface CellSource {
+  /** Line 0 of the map is the cell's line 0 (a magic's wrapper line stands where its magic line stood). */
   map: LineMap;
   /** The whole cell's text (magic line included), quoted under the first frame that points into it. */
   source: string;
+}
+
+interface ScriptPositions extends CellSource {
   /** Lines the script puts before the compiled JavaScript (a wrapper, copied names…). */
   linesBefore: number;
   /** Characters before the JavaScript on its first line (the wrapper's opening). */
   columnsBefore: number;
-  /** The cell line that the map's line 0 stands for (e.g. 1 under a magic line). */
-  firstCellLine: number;
 }
 
 /** Enough for every cell a user still calls into; older ones fall back to compiled positions. */
@@ -27,9 +30,15 @@ const FRAME = /^(\s+at (?:async )?(?:.*? \()?)(.+?):(\d+):(\d+)(\)?)$/;
 export class CellPositions {
   private readonly scripts = new Map<string, ScriptPositions>();
 
-  register(filename: string, positions: ScriptPositions): void {
+  /** `script` is the text run under `filename`; the cell's JavaScript starts in it at `jsStart`. */
+  register(filename: string, cell: CellSource, script: string, jsStart: number): void {
+    const before = script.slice(0, jsStart);
     this.scripts.delete(filename);
-    this.scripts.set(filename, positions);
+    this.scripts.set(filename, {
+      ...cell,
+      linesBefore: before.split("\n").length - 1,
+      columnsBefore: before.length - (before.lastIndexOf("\n") + 1),
+    });
     if (this.scripts.size > KEPT) this.scripts.delete(this.scripts.keys().next().value as string);
   }
 
@@ -75,15 +84,14 @@ export class CellPositions {
     return stack;
   }
 
-  private position(script: ScriptPositions, line: number, column: number): { line: number; column: number } | "wrapper" | "copied" | undefined {
+  private position(script: ScriptPositions, line: number, column: number): SourcePosition | "wrapper" | "copied" | undefined {
     const jsLine = line - script.linesBefore;
     const jsColumn = jsLine === 0 ? column - script.columnsBefore : column;
     // Before the JavaScript: what a worker put first, the copies of notebook functions the body reads.
     if (jsLine < 0) return "copied";
     // After it: the wrapper's call of the cell, no place in the cell.
     if (jsLine >= script.map.length) return "wrapper";
-    const at = lookup(script.map, jsLine, jsColumn);
-    return at && { line: at.line + script.firstCellLine, column: at.column };
+    return lookup(script.map, jsLine, jsColumn);
   }
 }
 

@@ -3,7 +3,7 @@ import { setMaxListeners } from "events";
 import { CellOutput } from "../interpreter";
 import { cellScope } from "./cell-scope";
 import { KeyboardInterrupt } from "./interrupt-error";
-import { cellPositions, installCellStackTraces, ScriptPositions } from "./cell-positions";
+import { cellPositions, CellSource, installCellStackTraces } from "./cell-positions";
 import { gateEntrySource, gateExitSource, InterruptGate } from "../../transport/interrupt-gate";
 
 /** The slot through which a compiled cell receives its `exports` and `require`. */
@@ -14,7 +14,7 @@ export interface CompiledCell {
   hasTopLevelAwait: boolean;
   filename: string;
   /** How `js` maps back to the cell, so its stack frames can name cell lines. */
-  positions?: Pick<ScriptPositions, "map" | "source" | "firstCellLine">;
+  positions?: CellSource;
 }
 
 interface Running {
@@ -97,14 +97,7 @@ export class CellRunner {
       ? `{ const __cell = globalThis[Symbol.for("ts-concurrency-kernel.cell")]; ${gateEntrySource("__cell.gate", "new __cell.Interrupt()")} ` +
         `try { ${call} } finally { ${gateExitSource("__cell.gate")} } }`
       : `{ const __cell = globalThis[Symbol.for("ts-concurrency-kernel.cell")]; ${call} }`;
-    if (cell.positions) {
-      const before = source.slice(0, source.indexOf(call) + head.length);
-      cellPositions.register(cell.filename, {
-        ...cell.positions,
-        linesBefore: before.split("\n").length - 1,
-        columnsBefore: before.length - (before.lastIndexOf("\n") + 1),
-      });
-    }
+    if (cell.positions) cellPositions.register(cell.filename, cell.positions, source, source.indexOf(call) + head.length);
     (globalThis as Record<symbol, unknown>)[CELL_SLOT] = { exports: names, require: this.require, gate: this.gate, Interrupt: KeyboardInterrupt };
     // displayErrors off: Node would prefix the stack with the compiled line, which names no cell position.
     return vm.runInThisContext(source, { filename: cell.filename, breakOnSigint: true, displayErrors: false });
