@@ -13,7 +13,7 @@ import { kernelInfo } from "./kernel-info";
 import { ExecuteHandler } from "./execute";
 import { InfoHandlers } from "./info-handlers";
 import { log } from "./log";
-import { InterruptGate, markBusy, markIdle } from "../transport/interrupt-gate";
+import { clearIdleInterrupt, InterruptGate, markBusy, markIdle } from "../transport/interrupt-gate";
 
 type Handlers<Requests, K extends keyof Requests> = {
   [P in K]: (request: Envelope<Requests[P]>, channel: IncomingChannel) => Promise<void> | void;
@@ -74,7 +74,11 @@ export class Kernel {
         // A SIGINT the transport raised into a running script has already stopped it; stopping
         // again here could hit the next queued cell instead. Only a held interrupt (the cell was
         // waiting outside a script) needs the core to end its waits.
-        if (this.deliveries.get(r)?.interrupt === "held") this.interrupt();
+        const delivery = this.deliveries.get(r)?.interrupt;
+        if (delivery === "held") this.interrupt();
+        // Found nothing running; any stray loop it was meant for has stopped by now, since this
+        // thread is free to read it.
+        if (delivery === "idle" && this.options.interruptGate) clearIdleInterrupt(this.options.interruptGate);
         this.reply(ch, r, "interrupt_reply", { status: "ok" });
       },
       shutdown_request: (r, ch) => {

@@ -21,9 +21,20 @@ export const GateState = {
   Running: 2,
   /** The worker has raised SIGINT; the script must not leave until it lands. */
   Signalled: 3,
-  /** Interrupted while busy outside a script; the next script entry throws at once. */
+  /**
+   * Interrupted while busy outside a script; the next script entry throws at once, and so does
+   * the next loop iteration of cell code (see interpreter/runtime/loop-checks.ts).
+   */
   Pending: 4,
+  /**
+   * Interrupted while no request ran. Only loop checks act on it, stopping a loop that a stray
+   * timer of an earlier cell spins; the core sets it back to Idle when it reads the request.
+   */
+  IdlePending: 5,
 } as const;
+
+/** States at or above this one ask loop checks in cell code to throw. */
+export const LOOPS_STOP_AT = GateState.Pending;
 
 export type GateState = (typeof GateState)[keyof typeof GateState];
 
@@ -47,6 +58,11 @@ export function markIdle(gate: InterruptGate): void {
   Atomics.store(gate, 0, GateState.Idle);
 }
 
+/** Main thread, on reading an interrupt_request that found nothing running. */
+export function clearIdleInterrupt(gate: InterruptGate): void {
+  Atomics.compareExchange(gate, 0, GateState.IdlePending, GateState.Idle);
+}
+
 /** Worker side: what to do about an interrupt_request that just arrived. */
 export function requestInterrupt(gate: InterruptGate): "signal" | "pending" | "nothing" {
   for (;;) {
@@ -55,6 +71,8 @@ export function requestInterrupt(gate: InterruptGate): "signal" | "pending" | "n
       if (Atomics.compareExchange(gate, 0, GateState.Running, GateState.Signalled) === GateState.Running) return "signal";
     } else if (state === GateState.Busy) {
       if (Atomics.compareExchange(gate, 0, GateState.Busy, GateState.Pending) === GateState.Busy) return "pending";
+    } else if (state === GateState.Idle) {
+      if (Atomics.compareExchange(gate, 0, GateState.Idle, GateState.IdlePending) === GateState.Idle) return "nothing";
     } else {
       return "nothing";
     }

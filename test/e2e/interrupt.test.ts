@@ -61,6 +61,45 @@ describe("interrupting a cell", () => {
     await expectStateSurvived();
   });
 
+  /**
+   * After an await, a cell runs outside any script SIGINT could stop, and while it spins the
+   * kernel's thread cannot read the request either; the loop's own check stops it, and says where.
+   */
+  it.each([
+    ["while (true) { spins++; }", [5]],
+    // Both loops check; whichever reads the gate first stops.
+    ["for (const x of forever()) { spins++; }", [1, 5]],
+    ["sleepSync(100000);", [5]],
+  ])("stops `%s` after an await by interrupt_request, at the line it was running", async (body, lines) => {
+    const token = `spinning ${Math.random()}`;
+    const started = session.next(isDisplayOf(token), `the cell to show "${token}"`);
+    const pending = session.startExecute(
+      `function* forever() { while (true) yield 1; }\nlet spins = 0;\nawait sleep(1);\ndisplay.text(${JSON.stringify(token)});\n${body}`,
+    );
+    await started;
+    const { reply } = await session.request("control", "interrupt_request", {});
+    expect(reply.content).toEqual({ status: "ok" });
+    const exchange = await pending.done;
+    expectKeyboardInterrupt(exchange);
+    const traceback = (exchange.reply.content as { traceback: string[] }).traceback.join("\n");
+    const source = ["function* forever() { while (true) yield 1; }", "", "", "", body];
+    expect(traceback).toContain(`    at Cell[`);
+    expect(lines.map((n) => `${String(n).padStart(8)} | ${source[n - 1]}`).some((q) => traceback.includes(q))).toBe(true);
+    await expectStateSurvived();
+  });
+
+  it("stops a loop that a finished cell's timer spins, when interrupted while nothing runs", async () => {
+    const token = `stray ${Math.random()}`;
+    const spinning = session.next(isDisplayOf(token), `the timer to show "${token}"`);
+    await session.execute(`setTimeout(() => { display.text(${JSON.stringify(token)}); for (;;) {} }, 50);`);
+    await spinning;
+    const { reply } = await session.request("control", "interrupt_request", {});
+    expect(reply.content).toEqual({ status: "ok" });
+    await expectStateSurvived();
+    // The stop was for that loop only: the next cell's loops run to the end.
+    expect(await session.value("let total = 0; for (let i = 0; i < 1000; i++) total += i; await sleep(1); total")).toBe("499500");
+  });
+
   it("stops a cell waiting for input", async () => {
     let asked!: () => void;
     const askedPromise = new Promise<void>((resolve) => (asked = resolve));

@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { ChildProcess } from "child_process";
 import { readdirSync, readFileSync } from "fs";
 import { resolve } from "path";
-import { Exchange, KernelSession, ofType, Pending } from "../e2e/helpers";
+import { Exchange, isDisplayOf, KernelSession, ofType, Pending } from "../e2e/helpers";
 import { TimingMetadata } from "../../src/concurrency/timing";
 import { Message } from "../../src/protocol/message";
 import { Tally } from "../support/tally";
@@ -251,6 +251,33 @@ describe("faults in tasks", () => {
       tallies.faults.record(survived, lost);
       expect(errorText(ex)).toMatch(/^error KeyboardInterrupt: interrupted: 1 of 3 tasks did not finish \(task 1\)/);
       expect(statuses(ex)).toEqual(["ok", "cancelled", "ok"]);
+      expect(lost).toBe(0);
+      expect(survived).toBe(true);
+    });
+  });
+
+  describe.each(MAIN)("%%%s", (magic) => {
+    it("a task spinning on the kernel's thread after an await is cut by an interrupt_request, at its loop", async () => {
+      const token = `spinning ${Math.random()}`;
+      const pending = session.startExecute(
+        `%%${magic} -n 3\nif (task.i === 1) {\n  await sleep(200);\n  display.text(${JSON.stringify(token)});\n  while (true) {}\n}\nconsole.log("done", task.i);\nreturn task.i;`,
+      );
+      // display publishes at once, even from a thread that then spins.
+      await session.next(isDisplayOf(token), `task 1 to show "${token}"`);
+      const { reply } = await session.request("control", "interrupt_request", {});
+      expect(reply.content).toEqual({ status: "ok" });
+      const ex = await pending.done;
+      // Serial never reaches task 2; async ran it while task 1 waited.
+      const finished = magic === "async" ? [0, 2] : [0];
+      const lost = lostTasks(ex, finished);
+      const survived = (await carriesOn(magic)) && ex.reply.content.status === "error";
+      tallies.faults.record(survived, lost);
+      expect(errorText(ex)).toMatch(
+        magic === "async"
+          ? /^error KeyboardInterrupt: interrupted: 1 of 3 tasks did not finish \(task 1\)/
+          : /^error KeyboardInterrupt: interrupted: 2 of 3 tasks did not finish \(tasks 1 and 2\)/,
+      );
+      expect(statuses(ex)).toEqual(magic === "async" ? ["ok", "cancelled", "ok"] : ["ok", "cancelled", "cancelled"]);
       expect(lost).toBe(0);
       expect(survived).toBe(true);
     });

@@ -9,6 +9,7 @@ import {
   InterruptGate,
   markBusy,
   markIdle,
+  clearIdleInterrupt,
   requestInterrupt,
 } from "../../src/transport/interrupt-gate";
 
@@ -25,7 +26,9 @@ describe("requestInterrupt (the worker's side)", () => {
   it.each([
     [GateState.Running, "signal", GateState.Signalled],
     [GateState.Busy, "pending", GateState.Pending],
-    [GateState.Idle, "nothing", GateState.Idle],
+    // Nothing the core runs, but loop checks stop a stray timer's loop (runtime/loop-checks.ts).
+    [GateState.Idle, "nothing", GateState.IdlePending],
+    [GateState.IdlePending, "nothing", GateState.IdlePending],
     [GateState.Signalled, "nothing", GateState.Signalled],
     [GateState.Pending, "nothing", GateState.Pending],
   ] as const)("from state %i answers %s", (from, decision, to) => {
@@ -54,6 +57,17 @@ describe("the script's side", () => {
     // A vm timeout stands in for the SIGINT that would end the wait in a kernel.
     const gate = gateIn(GateState.Signalled);
     expect(() => run(gateExitSource("gate"), gate, { timeout: 50 })).toThrow(/timed out/);
+  });
+
+  it("an interrupt that found nothing running is cleared once the core reads it, and only then", () => {
+    const gate = gateIn(GateState.IdlePending);
+    clearIdleInterrupt(gate);
+    expect(gateState(gate)).toBe(GateState.Idle);
+    for (const state of [GateState.Busy, GateState.Pending, GateState.Running]) {
+      const other = gateIn(state);
+      clearIdleInterrupt(other);
+      expect(gateState(other)).toBe(state);
+    }
   });
 
   it("is reset by the core around each request", () => {

@@ -78,6 +78,9 @@ export class MainThreadExecutor implements Executor {
       } else {
         const all = Promise.all(job.tasks.map((_, k) => runOne(k)));
         await Promise.race([all, aborted(job.signal)]);
+        // A loop check aborts the signal from inside the task it stops, just before that task
+        // throws; one turn of the event loop lets it settle as cancelled rather than be left.
+        if (job.signal.aborted) await new Promise((resolve) => setImmediate(resolve));
         // Async work cannot be stopped from outside: whatever is still pending is left behind.
         job.tasks.forEach((t, k) => {
           if (results[k] === undefined) {

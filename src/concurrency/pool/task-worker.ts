@@ -13,10 +13,13 @@ import { sleep, sleepSync } from "../../interpreter/runtime/sleep";
 import { TaskOutputSender } from "../task-output";
 import { ByteBudget } from "../../transport/byte-budget";
 import { watchParent } from "../parent-watch";
+import { installLoopChecks } from "../../interpreter/runtime/loop-checks";
 import { cellPositions, installCellStackTraces } from "../../interpreter/runtime/cell-positions";
 
 // Task errors go back to the kernel as text: their frames must already name cell lines.
 installCellStackTraces();
+// Cell code carries loop checks; workers are stopped by other means, but pay the same for them.
+installLoopChecks();
 
 /** The kernel API inside a worker: waiting works as in a cell; showing and asking belong to the notebook. */
 const notInWorker = (name: string) => () => {

@@ -4,6 +4,7 @@ import { CellOutput } from "../interpreter";
 import { cellScope } from "./cell-scope";
 import { KeyboardInterrupt } from "./interrupt-error";
 import { cellPositions, CellSource, installCellStackTraces } from "./cell-positions";
+import { installLoopChecks } from "./loop-checks";
 import { gateEntrySource, gateExitSource, InterruptGate } from "../../transport/interrupt-gate";
 
 /** The slot through which a compiled cell receives its `exports` and `require`. */
@@ -20,12 +21,13 @@ export interface CompiledCell {
 interface Running {
   abort: AbortController;
   interrupted: Promise<never>;
-  interrupt(): void;
+  interrupt(error?: KeyboardInterrupt): void;
 }
 
 /**
  * Runs compiled cells on this thread. Synchronous code runs under `breakOnSigint`, so SIGINT stops
- * even `while (true) {}`; awaited work is raced against the interrupt and its sleeps are aborted.
+ * even `while (true) {}`; awaited work is raced against the interrupt and its sleeps are aborted;
+ * loops that spin after an await stop at their loop checks.
  */
 export class CellRunner {
   /** What an interrupt stops: a magic cell runs its own short scripts inside its guard. */
@@ -38,6 +40,7 @@ export class CellRunner {
     private readonly gate: InterruptGate | undefined,
   ) {
     installCellStackTraces();
+    installLoopChecks(gate, (error) => this.interrupt(error));
   }
 
   /** Run a compiled cell; `names` stands in for the notebook's names when given. */
@@ -66,8 +69,9 @@ export class CellRunner {
     }
   }
 
-  interrupt(): void {
-    for (const r of this.running) r.interrupt();
+  /** `error` is what the interrupted cell fails with, when the interrupt has a place in it. */
+  interrupt(error?: KeyboardInterrupt): void {
+    for (const r of this.running) r.interrupt(error);
   }
 
   private start(): Running {
@@ -80,9 +84,9 @@ export class CellRunner {
     const running: Running = {
       abort,
       interrupted,
-      interrupt: () => {
+      interrupt: (error) => {
         abort.abort();
-        reject(new KeyboardInterrupt());
+        reject(error ?? new KeyboardInterrupt());
       },
     };
     this.running.add(running);

@@ -1,6 +1,6 @@
 import * as path from "path";
 import { ErrorFields } from "../../protocol/content";
-import { KeyboardInterrupt, isVmInterrupt } from "./interrupt-error";
+import { KeyboardInterrupt, KeyboardInterruptInCell, isVmInterrupt } from "./interrupt-error";
 import { cellPositions } from "./cell-positions";
 
 /** Frames from the kernel's own code tell a notebook user nothing about their cell. */
@@ -19,7 +19,9 @@ export function toErrorFields(thrown: unknown): ErrorFields {
     const ename = e.name || e.constructor?.name || "Error";
     const evalue = e.message ?? "";
     const stack = typeof e.stack === "string" ? cellPositions.quote(e.stack).split("\n") : [`${ename}: ${evalue}`];
-    const traceback = e instanceof KeyboardInterrupt ? [`${ename}: ${evalue}`] : stack.filter(isUserFrame);
+    // Most interrupts are thrown by the kernel, whose frames name no place in the cell.
+    const wherever = e instanceof KeyboardInterrupt && !(e instanceof KeyboardInterruptInCell);
+    const traceback = wherever ? [`${ename}: ${evalue}`] : stack.filter(isUserFrame);
     return { ename, evalue, traceback };
   }
   const evalue = typeof thrown === "string" ? thrown : safeString(thrown);

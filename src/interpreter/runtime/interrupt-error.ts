@@ -9,6 +9,9 @@ export class KeyboardInterrupt extends Error {
   }
 }
 
+/** Thrown where cell code was running (a loop check), so its traceback says where it stopped. */
+export class KeyboardInterruptInCell extends KeyboardInterrupt {}
+
 export function isVmInterrupt(e: unknown): boolean {
   return (
     typeof e === "object" && e !== null && (e as { code?: unknown }).code === "ERR_SCRIPT_EXECUTION_INTERRUPTED"

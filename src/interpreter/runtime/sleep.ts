@@ -6,6 +6,7 @@
 import { performance } from "node:perf_hooks";
 import { currentScope } from "./cell-scope";
 import { KeyboardInterrupt } from "./interrupt-error";
+import { throwIfInterrupted } from "./loop-checks";
 
 /** How long one blocking wait may last before `sleepSync` lets an interrupt in. */
 const SLEEP_SLICE_MS = 50;
@@ -31,11 +32,12 @@ const blocker = new Int32Array(new SharedArrayBuffer(4));
 
 /**
  * Block this thread, like Python's `time.sleep`: nothing else on its event loop runs meanwhile.
- * Waits in short slices so that an interrupt can stop it.
+ * Waits in short slices so that an interrupt can stop it: SIGINT inside a script, the gate after an await.
  */
 export function sleepSync(ms: number): void {
   const end = performance.now() + Math.max(0, ms);
   for (let left = end - performance.now(); left > 0; left = end - performance.now()) {
+    throwIfInterrupted();
     Atomics.wait(blocker, 0, 0, Math.min(left, SLEEP_SLICE_MS));
   }
 }

@@ -18,12 +18,13 @@ import { ensureNodeTypes } from "./node-types";
 import { expandShorthands, freeIdentifiers, importedNames } from "./source-analysis";
 import { installSourceMappedTypeScript } from "./source-mapped-typescript";
 import { shiftSourceLines } from "./source-map";
+import { loopChecks } from "./loop-checks-transform";
 
 if (!parentPort) throw new Error("compiler-worker must run as a worker thread");
 const port = parentPort;
 
 const tslabDir = path.dirname(require.resolve("tslab/package.json"));
-const sourceMaps = installSourceMappedTypeScript(tslabDir);
+const sourceMaps = installSourceMappedTypeScript(tslabDir, (ts) => [loopChecks(ts)]);
 const ts: typeof TS = require("@tslab/typescript-for-tslab");
 ensureNodeTypes(ts.sys as never, tslabDir);
 const tslabConverter: typeof import("tslab/dist/converter") = require("tslab/dist/converter");

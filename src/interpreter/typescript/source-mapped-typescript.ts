@@ -3,7 +3,8 @@
  * the compiler through `require`, so before it loads, the compiler thread puts in the module cache
  * a view of TypeScript whose two emits (the program's, then the CommonJS pass) also write maps;
  * the view chains them and keeps the result for the converted output it belongs to. The same view
- * mends how the converter spells exported names that start with `__`.
+ * mends how the converter spells exported names that start with `__`, and lets the compiler thread
+ * add transforms of its own to the CommonJS pass of cell code.
  */
 import type * as TS from "@tslab/typescript-for-tslab";
 import { compose, decodeMappings, dropMapReference, LineMap, takeInlineMap } from "./source-map";
@@ -34,12 +35,16 @@ function withPlainExportNames(ts: typeof TS, system: TS.System): TS.System {
   return plain;
 }
 
-export function installSourceMappedTypeScript(tslabDir: string): SourceMaps {
+/** Transforms for cell code, given the TypeScript module the converter uses. */
+export type CellTransforms = (ts: typeof TS) => TS.TransformerFactory<TS.SourceFile>[];
+
+export function installSourceMappedTypeScript(tslabDir: string, cellTransforms: CellTransforms = () => []): SourceMaps {
   const modulePath = require.resolve("@tslab/typescript-for-tslab", { paths: [tslabDir] });
   const real = require(modulePath) as typeof TS;
   const cached = require.cache[modulePath];
   if (!cached) throw new Error("the TypeScript module did not enter the require cache");
   const maps = new Map<string, LineMap>();
+  const before = cellTransforms(real);
 
   const view: Record<string, unknown> = {};
   // The module's exports are read-only getters, so the view forwards each one instead of copying.
@@ -62,7 +67,11 @@ export function installSourceMappedTypeScript(tslabDir: string): SourceMaps {
   define("transpileModule", (input: string, options: TS.TranspileOptions): TS.TranspileOutput => {
     const { js, map: programMap } = takeInlineMap(input);
     if (!programMap) return real.transpileModule(input, options);
-    const out = real.transpileModule(js, { ...options, compilerOptions: { ...options.compilerOptions, sourceMap: true, inlineSourceMap: false } });
+    const out = real.transpileModule(js, {
+      ...options,
+      compilerOptions: { ...options.compilerOptions, sourceMap: true, inlineSourceMap: false },
+      transformers: { ...options.transformers, before: [...(options.transformers?.before ?? []), ...before] },
+    });
     const outputText = dropMapReference(out.outputText);
     if (out.sourceMapText) {
       maps.set(outputText, compose(decodeMappings((JSON.parse(out.sourceMapText) as { mappings: string }).mappings), programMap));
