@@ -1,23 +1,8 @@
+import * as path from "path";
 import { Worker } from "worker_threads";
 
 /** How often the parent is looked at: a dead parent's tree must be gone within about 2 s. */
 const EVERY_MS = 250;
-
-/**
- * Runs on a thread of its own: a main thread spinning in a task or a cell never looks at a timer,
- * yet an orphaned kernel or task process must still go. When the parent dies the process is
- * re-parented (to init or a subreaper), so a changed ppid is the sign.
- */
-const WATCHER = `
-const { parentPort, workerData } = require("worker_threads");
-const { ppid, everyMs, graceMs } = workerData;
-const timer = setInterval(() => {
-  if (process.ppid === ppid) return;
-  clearInterval(timer);
-  parentPort.postMessage("orphaned");
-  setTimeout(() => process.kill(process.pid, "SIGKILL"), graceMs);
-}, everyMs);
-`;
 
 export interface ParentWatch {
   /** Asked first, on the main thread, to end the process in an orderly way. */
@@ -26,14 +11,35 @@ export interface ParentWatch {
   graceMs: number;
 }
 
-/** End this process when the process that started it dies. */
+/**
+ * Call on a thread that user code never blocks: a main thread spinning in a task or a cell never
+ * looks at a timer, yet an orphaned kernel or task process must still go. When the parent dies
+ * the process is re-parented (to init or a subreaper), so a changed ppid is the sign. Returns
+ * false when there is no parent worth watching: init never dies.
+ */
+export function pollParent(ppid: number, graceMs: number, orphaned: () => void): boolean {
+  if (ppid <= 1) return false;
+  const timer = setInterval(() => {
+    if (process.ppid === ppid) return;
+    clearInterval(timer);
+    orphaned();
+    setTimeout(() => process.kill(process.pid, "SIGKILL"), graceMs);
+  }, EVERY_MS);
+  timer.unref();
+  return true;
+}
+
+const WATCHER = path.join(__dirname, "parent-watch-thread.js");
+
+/**
+ * End this process when the process that started it dies, from a small thread of its own. The
+ * kernel's transport thread polls instead (transport-worker.ts): one thread fewer to keep resident.
+ */
 export function watchParent(watch: ParentWatch): void {
   const ppid = process.ppid;
-  // Init never dies, so a process that already belongs to it has no parent worth watching.
   if (ppid <= 1) return;
   const worker = new Worker(WATCHER, {
-    eval: true,
-    workerData: { ppid, everyMs: EVERY_MS, graceMs: watch.graceMs },
+    workerData: { ppid, graceMs: watch.graceMs },
     // It only ever reads one number: the smallest heap V8 will run it in keeps it cheap in every task process.
     resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 8, codeRangeSizeMb: 1 },
   });

@@ -6,7 +6,6 @@ import { TypeScriptInterpreter } from "../interpreter/typescript-interpreter";
 import { currentScope } from "../interpreter/runtime/cell-scope";
 import { toErrorFields } from "../interpreter/runtime/error-fields";
 import { failOwningTask } from "../concurrency/executors/main-thread-faults";
-import { watchParent } from "../concurrency/parent-watch";
 import { Kernel } from "./kernel";
 import { log } from "./log";
 
@@ -42,7 +41,17 @@ export async function runKernel(connectionFile: string): Promise<void> {
         exit(1);
       },
     },
-    { interruptGate },
+    {
+      interruptGate,
+      // A kernel whose Jupyter server has died has nobody to answer: it goes, and takes its workers along.
+      watchParent: {
+        graceMs: ORPHAN_GRACE_MS,
+        onOrphaned: () => {
+          log("the process that started the kernel has gone; shutting down");
+          void stop(0);
+        },
+      },
+    },
   );
 
   let stopping = false;
@@ -60,14 +69,6 @@ export async function runKernel(connectionFile: string): Promise<void> {
 
   process.on("SIGINT", () => kernel?.interrupt());
   process.on("SIGTERM", () => void stop(0));
-  // A kernel whose Jupyter server has died has nobody to answer: it goes, and takes its workers along.
-  watchParent({
-    graceMs: ORPHAN_GRACE_MS,
-    onOrphaned: () => {
-      log("the process that started the kernel has gone; shutting down");
-      void stop(0);
-    },
-  });
   // Code a cell started may fail long after the cell ended; say so in that cell, keep the kernel.
   // If a concurrency task started it and is still running, the failure is that task's.
   const reportStray = (what: string, how: "exception" | "rejection") => (e: unknown) => {

@@ -5,6 +5,7 @@ import { Channel, Envelope } from "../protocol/message";
 import { BudgetLimits, ByteBudget, charge, createByteBudget } from "./byte-budget";
 import { exposureWarning } from "./connection";
 import { InterruptGate } from "./interrupt-gate";
+import { ParentWatch } from "../concurrency/parent-watch";
 import { logTransport } from "./log";
 import { ConnectionInfo, KernelTransport, TransportHandlers } from "./types";
 import { SerializedMessage, serializeMessage } from "./wire";
@@ -30,6 +31,11 @@ export interface KernelTransportOptions {
    * interrupt-gate.ts). Without it, every interrupt_request raises SIGINT at once.
    */
   interruptGate?: InterruptGate;
+  /**
+   * End the kernel when the process that started it dies. The transport thread is the one thread
+   * user code never blocks, so it does the polling (concurrency/parent-watch.ts).
+   */
+  watchParent?: ParentWatch;
 }
 
 /**
@@ -44,8 +50,9 @@ export async function startKernelTransport(
   const warning = exposureWarning(connection);
   if (warning) logTransport(`warning: ${warning}`);
   const sendBudget = createByteBudget();
-  const init: WorkerInit = { connection, interruptGate: options.interruptGate, sendBudget };
-  const link = new WorkerTransport(new Worker(workerScript(), { workerData: init }), handlers, sendBudget);
+  const parent = options.watchParent && process.ppid > 1 ? { ppid: process.ppid, graceMs: options.watchParent.graceMs } : undefined;
+  const init: WorkerInit = { connection, interruptGate: options.interruptGate, sendBudget, parent };
+  const link = new WorkerTransport(new Worker(workerScript(), { workerData: init }), handlers, sendBudget, options.watchParent);
   await link.ready;
   return link;
 }
@@ -62,6 +69,7 @@ class WorkerTransport implements KernelTransport {
     private readonly worker: Worker,
     private readonly handlers: TransportHandlers,
     private readonly sendBudget: ByteBudget,
+    private readonly parentWatch?: ParentWatch,
   ) {
     let settleReady!: { resolve(): void; reject(error: Error): void };
     this.ready = new Promise<void>((resolve, reject) => (settleReady = { resolve, reject }));
@@ -84,6 +92,9 @@ class WorkerTransport implements KernelTransport {
         case "done":
           this.waiting.get(message.id)?.resolve();
           this.waiting.delete(message.id);
+          return;
+        case "orphaned":
+          this.parentWatch?.onOrphaned?.();
           return;
       }
     });

@@ -6,6 +6,7 @@
 import { MessagePort, parentPort, workerData } from "worker_threads";
 import * as zmq from "zeromq";
 import { ByteBudget, refund } from "./byte-budget";
+import { pollParent } from "../concurrency/parent-watch";
 import { bindAddress, isIpv6 } from "./connection";
 import { InterruptGate, requestInterrupt } from "./interrupt-gate";
 import { logTransport } from "./log";
@@ -30,8 +31,9 @@ interface Sockets {
 
 type SocketName = keyof Sockets;
 
-function main(port: MessagePort, { connection, interruptGate, sendBudget }: WorkerInit): void {
+function main(port: MessagePort, { connection, interruptGate, sendBudget, parent }: WorkerInit): void {
   const post = (message: FromWorker) => port.postMessage(message);
+  if (parent) pollParent(parent.ppid, parent.graceMs, () => post({ type: "orphaned" }));
   let signer: Signer;
   try {
     signer = createSigner(connection.signature_scheme, connection.key);

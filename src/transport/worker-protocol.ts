@@ -11,6 +11,8 @@ export interface WorkerInit {
   interruptGate?: InterruptGate;
   /** Bytes posted for sending and not yet handed to ZeroMQ; the worker refunds each message's `charged`. */
   sendBudget: ByteBudget;
+  /** When present, the worker watches this parent and says "orphaned" once it has gone. */
+  parent?: { ppid: number; graceMs: number };
 }
 
 /** Main thread → worker. `id`s correlate a request with its `done`. */
@@ -24,4 +26,5 @@ export type FromWorker =
   | { type: "ready" }
   | { type: "failed"; error: string }
   | { type: "message"; channel: IncomingChannel; envelope: Envelope; delivery?: Delivery }
-  | { type: "done"; id: number };
+  | { type: "done"; id: number }
+  | { type: "orphaned" };

@@ -97,3 +97,53 @@ describe("TypeScript across cells and modules", () => {
     await typeError("process.notAThing()");
   });
 });
+
+/**
+ * Only @types/node joins every cell's globals, as in TypeScript 6; a tsconfig.json beside the
+ * notebooks may list more. Packages imported by name still find their types under @types.
+ */
+describe("global type packages", () => {
+  const dirs: string[] = [];
+  const sessions: KernelSession[] = [];
+
+  async function folder(tsconfig?: object): Promise<KernelSession> {
+    const dir = await makeTempDir("types");
+    dirs.push(dir);
+    const types = join(dir, "node_modules", "@types");
+    await mkdir(join(types, "ambient-globals"), { recursive: true });
+    await writeFile(join(types, "ambient-globals", "index.d.ts"), "declare const fromAmbientTypes: number;\n");
+    await writeFile(join(types, "ambient-globals", "package.json"), JSON.stringify({ name: "@types/ambient-globals", version: "1.0.0" }));
+    await mkdir(join(types, "plain-lib"), { recursive: true });
+    await writeFile(join(types, "plain-lib", "index.d.ts"), "export declare function shout(s: string): string;\n");
+    await writeFile(join(types, "plain-lib", "package.json"), JSON.stringify({ name: "@types/plain-lib", version: "1.0.0" }));
+    await mkdir(join(dir, "node_modules", "plain-lib"), { recursive: true });
+    await writeFile(join(dir, "node_modules", "plain-lib", "package.json"), JSON.stringify({ name: "plain-lib", version: "1.0.0" }));
+    await writeFile(join(dir, "node_modules", "plain-lib", "index.js"), "exports.shout = (s) => s.toUpperCase() + '!';\n");
+    if (tsconfig) await writeFile(join(dir, "tsconfig.json"), JSON.stringify(tsconfig));
+    const session = await KernelSession.start({ cwd: dir });
+    sessions.push(session);
+    return session;
+  }
+
+  afterAll(async () => {
+    await Promise.all(sessions.map((s) => s.stop()));
+    await Promise.all(dirs.map((d) => removeDir(d)));
+  });
+
+  it("leaves other @types packages' globals out, while imports still find their types", async () => {
+    const session = await folder();
+    const exchange = await session.execute("fromAmbientTypes");
+    expect(exchange.reply.content).toMatchObject({ status: "error", ename: "TSError" });
+    expect(String(onlyOfType(exchange.iopub, "error").content.evalue)).toContain("Cannot find name 'fromAmbientTypes'");
+    expect(await session.value('import { shout } from "plain-lib";\nshout("hi")')).toBe("'HI!'");
+    const wrong = await session.execute("shout(1)");
+    expect(String(onlyOfType(wrong.iopub, "error").content.evalue)).toContain("not assignable to parameter of type 'string'");
+    expect(await session.value("typeof process.pid")).toBe("'number'");
+  });
+
+  it("adds the ones a tsconfig.json in the notebook's folder lists", async () => {
+    const session = await folder({ compilerOptions: { types: ["ambient-globals"] } });
+    expect(await session.value("typeof fromAmbientTypes")).toBe("'undefined'");
+    expect(await session.value("typeof process.pid")).toBe("'number'");
+  });
+});

@@ -7,6 +7,7 @@
  * add transforms of its own to the CommonJS pass of cell code.
  */
 import type * as TS from "@tslab/typescript-for-tslab";
+import { requireOneByte } from "./one-byte-module";
 import { compose, decodeMappings, dropMapReference, LineMap, takeInlineMap } from "./source-map";
 
 /** Conversions whose maps have not been collected yet; one convert makes a few (side modules). */
@@ -38,9 +39,18 @@ function withPlainExportNames(ts: typeof TS, system: TS.System): TS.System {
 /** Transforms for cell code, given the TypeScript module the converter uses. */
 export type CellTransforms = (ts: typeof TS) => TS.TransformerFactory<TS.SourceFile>[];
 
+/** `compilerOptions.types` of a tsconfig.json in the notebook's folder (the kernel's working directory). */
+function configuredTypes(ts: typeof TS): string[] {
+  const file = ts.sys.resolvePath("tsconfig.json");
+  if (!ts.sys.fileExists(file)) return [];
+  const { config } = ts.readConfigFile(file, ts.sys.readFile);
+  const types: unknown = config?.compilerOptions?.types;
+  return Array.isArray(types) ? types.filter((t): t is string => typeof t === "string") : [];
+}
+
 export function installSourceMappedTypeScript(tslabDir: string, cellTransforms: CellTransforms = () => []): SourceMaps {
   const modulePath = require.resolve("@tslab/typescript-for-tslab", { paths: [tslabDir] });
-  const real = require(modulePath) as typeof TS;
+  const real = requireOneByte(modulePath) as typeof TS;
   const cached = require.cache[modulePath];
   if (!cached) throw new Error("the TypeScript module did not enter the require cache");
   const maps = new Map<string, LineMap>();
@@ -53,11 +63,16 @@ export function installSourceMappedTypeScript(tslabDir: string, cellTransforms: 
   }
   const define = (key: string, value: unknown) => Object.defineProperty(view, key, { enumerable: true, configurable: true, value });
 
+  // Only @types/node, and whatever a tsconfig.json beside the notebooks lists, join every cell's
+  // globals: every package in a visible node_modules/@types used to (TypeScript 6 no longer does
+  // that either). In this checkout that meant React's and Jest's, about 50 MB of the compiler's
+  // heap. Imported packages still find their own types.
+  const types = ["node", ...configuredTypes(real)];
   define("createWatchCompilerHost", (first: unknown, options: TS.CompilerOptions, system?: TS.System, ...rest: unknown[]) =>
     Array.isArray(first)
       ? (real.createWatchCompilerHost as (...a: unknown[]) => unknown)(
           first,
-          { ...options, inlineSourceMap: true, sourceMap: false },
+          { ...options, inlineSourceMap: true, sourceMap: false, types },
           system && withPlainExportNames(real, system),
           ...rest,
         )
