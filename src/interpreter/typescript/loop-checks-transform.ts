@@ -1,7 +1,7 @@
 /**
  * Puts the interrupt check (runtime/loop-checks.ts says why) first in every loop body of a
  * cell's JavaScript. It runs inside the compiler's own emit, so the cell's source map stays exact
- * for everything the cell wrote; the check itself maps to nothing and reads as the loop's line.
+ * for everything the cell wrote; the check maps to the start of its loop.
  */
 import type * as TS from "@tslab/typescript-for-tslab";
 import { LOOP_GATE_NAME, LOOP_STOP_NAME } from "../runtime/loop-checks";
@@ -11,23 +11,18 @@ export function loopChecks(ts: typeof TS): TS.TransformerFactory<TS.SourceFile> 
   return (context) => {
     const f = context.factory;
     let file!: TS.SourceFile;
-    const at = (pos: number): TS.SourceMapRange => ({ pos, end: pos });
-    // Mapped to where the loop starts, so a stack through the check names the loop's line.
-    const check = (loop: TS.Node): TS.Statement =>
-      ts.setSourceMapRange(f.createIfStatement(
-        f.createLogicalAnd(
-          f.createStrictInequality(f.createTypeOfExpression(f.createIdentifier(LOOP_GATE_NAME)), f.createStringLiteral("undefined")),
-          f.createGreaterThanEquals(
-            f.createElementAccessExpression(f.createIdentifier(LOOP_GATE_NAME), 0),
-            f.createNumericLiteral(LOOPS_STOP_AT),
-          ),
-        ),
-        // One line in the printed JavaScript, which `fn.toString()` shows.
-        ts.setEmitFlags(
-          f.createBlock([f.createExpressionStatement(f.createCallExpression(f.createIdentifier(LOOP_STOP_NAME), undefined, []))]),
-          ts.EmitFlags.SingleLine,
-        ),
-      ), at(ts.getOriginalNode(loop).getStart(file)));
+    const stopCall = () => f.createExpressionStatement(f.createCallExpression(f.createIdentifier(LOOP_STOP_NAME), undefined, []));
+    const check = (loop: TS.Node): TS.Statement => {
+      const gateSet = f.createLogicalAnd(
+        f.createStrictInequality(f.createTypeOfExpression(f.createIdentifier(LOOP_GATE_NAME)), f.createStringLiteral("undefined")),
+        f.createGreaterThanEquals(f.createElementAccessExpression(f.createIdentifier(LOOP_GATE_NAME), 0), f.createNumericLiteral(LOOPS_STOP_AT)),
+      );
+      // One line in the printed JavaScript, which `fn.toString()` shows.
+      const statement = f.createIfStatement(gateSet, ts.setEmitFlags(f.createBlock([stopCall()]), ts.EmitFlags.SingleLine));
+      // Mapped to where the loop starts, so a stack through the check names the loop's line.
+      const start = ts.getOriginalNode(loop).getStart(file);
+      return ts.setSourceMapRange(statement, { pos: start, end: start });
+    };
     const checked = (loop: TS.IterationStatement): TS.Statement => {
       const body = loop.statement;
       return ts.isBlock(body) ? f.updateBlock(body, [check(loop), ...body.statements]) : f.createBlock([check(loop), body], true);
