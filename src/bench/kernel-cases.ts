@@ -92,6 +92,7 @@ export async function interruptBusyLoop(
   kernel: BenchKernel,
   afterMs: number,
   limitMs: number,
+  code = "while (true) {}",
 ): Promise<InterruptRun> {
   const { client } = running;
   const run: InterruptRun = { limitMs };
@@ -105,7 +106,7 @@ export async function interruptBusyLoop(
     limitMs,
   );
   // The loop's own request outlives every bound below; settledAt decides how long to wait for it.
-  const loop = client.start("shell", "execute_request", executeContent("while (true) {}"), {
+  const loop = client.start("shell", "execute_request", executeContent(code), {
     awaitIdle: false,
     timeoutMs: 10 * limitMs,
   });

@@ -101,7 +101,7 @@ async function main(): Promise<void> {
     }
   }
   for (const [i, kernel] of kernels.entries()) await warmCases(kernel, results[i]);
-  for (const [i, kernel] of kernels.entries()) await interruptCase(kernel, results[i]);
+  for (const [i, kernel] of kernels.entries()) await interruptCases(kernel, results[i]);
   // Its own session, last: a fresh kernel whose pools start empty, as a notebook's would.
   await inSession(kernels[0], magic, (running) =>
     magicCases(running.client, MAGIC_PLAN, MAGIC_LIMITS, magic, progress),
@@ -123,16 +123,24 @@ async function warmCases(kernel: BenchKernel, result: KernelResults): Promise<vo
   });
 }
 
-/** In its own session: a kernel that could not be stopped must not spoil the other cases. */
-async function interruptCase(kernel: BenchKernel, result: KernelResults): Promise<void> {
-  await inSession(kernel, result, async (running) => {
-    progress(`${kernel.name}: interrupt of while (true) {}`);
-    result.interrupt = await interruptBusyLoop(running, kernel, PLAN.interruptAfterMs, LIMITS.interruptMs);
-    // Asking a kernel that is still spinning to shut down only costs the grace period.
-    if (result.interrupt.afterwards === undefined || result.interrupt.afterwards === "no reply") {
-      running.child.kill("SIGKILL");
-    }
-  });
+/** A loop that spins once an await has resolved; written without this kernel's globals, so tslab runs it too. */
+const LOOP_AFTER_AWAIT = "await new Promise((resolve) => setTimeout(resolve, 1));\nwhile (true) {}";
+
+/** Each in its own session: a kernel that could not be stopped must not spoil the other cases. */
+async function interruptCases(kernel: BenchKernel, result: KernelResults): Promise<void> {
+  const cases = [
+    ["while (true) {}", "interrupt"],
+    [LOOP_AFTER_AWAIT, "interruptAfterAwait"],
+  ] as const;
+  for (const [code, key] of cases) {
+    await inSession(kernel, result, async (running) => {
+      progress(`${kernel.name}: interrupt of ${code.replace(/\n/g, " ")}`);
+      const run = await interruptBusyLoop(running, kernel, PLAN.interruptAfterMs, LIMITS.interruptMs, code);
+      result[key] = run;
+      // Asking a kernel that is still spinning to shut down only costs the grace period.
+      if (run.afterwards === undefined || run.afterwards === "no reply") running.child.kill("SIGKILL");
+    });
+  }
 }
 
 async function inSession(

@@ -14,6 +14,8 @@ export interface KernelResults {
   memory?: IdleMemory;
   stream?: StreamRun;
   interrupt?: InterruptRun;
+  /** The same, for a loop that starts after an await: outside any script a signal could stop. */
+  interruptAfterAwait?: InterruptRun;
   /** Sessions that could not start, in words. */
   problems: string[];
 }
@@ -96,6 +98,9 @@ export function buildRows(
     row("Idle RSS after warm-up", (r) => memoryFigure(r.memory), targets.memoryRatio),
     row("Interrupt busy loop → interrupt_reply", (r) => interruptFigure(r.interrupt, (i) => i.toInterruptReplyMs)),
     row("Interrupt busy loop → execute_reply", (r) => interruptFigure(r.interrupt, (i) => i.toExecuteReplyMs)),
+    row("Interrupt a loop after an await → execute_reply", (r) =>
+      interruptFigure(r.interruptAfterAwait, (i) => i.toExecuteReplyMs ?? i.signalFallback?.toExecuteReplyMs),
+    ),
   ];
 }
 
@@ -126,6 +131,7 @@ export function notes(results: KernelResults): string[] {
   const helpers = results.memory?.last.descendants.length ?? 0;
   if (helpers) lines.push(`memory: includes ${helpers} child process(es) of the kernel`);
   if (results.interrupt) lines.push(interruptNote(results.interrupt));
+  if (results.interruptAfterAwait) lines.push(interruptNote(results.interruptAfterAwait, "interrupt after an await"));
   lines.push(...results.problems);
   return lines;
 }
@@ -150,7 +156,7 @@ function streamNote(stream: StreamRun): string {
   return `stream: ${parts.join(", ")}`;
 }
 
-function interruptNote(run: InterruptRun): string {
+function interruptNote(run: InterruptRun, label = "interrupt"): string {
   const parts: string[] = [];
   const limit = seconds(run.limitMs);
   if (run.problem) parts.push(run.problem);
@@ -166,7 +172,7 @@ function interruptNote(run: InterruptRun): string {
   }
   if (run.ending) parts.push(`cell ended with ${run.ending}`);
   if (run.afterwards !== undefined) parts.push(`a 1+1 sent right after got: ${run.afterwards}`);
-  return `interrupt: ${parts.join("; ")}`;
+  return `${label}: ${parts.join("; ")}`;
 }
 
 function ratioVerdict(ours: Figure, baseline: Figure, limit: number): Verdict {

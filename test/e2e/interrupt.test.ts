@@ -121,7 +121,14 @@ describe("interrupting a cell", () => {
 
   it("keeps the values a cell assigned before it was interrupted", async () => {
     const before = Number(await session.value("runs"));
-    expectKeyboardInterrupt(await interrupt("runs += 100;\nwhile (true) {}", "interrupt_request"));
+    // Shown after the assignment: on a loaded machine the kernel's thread may be descheduled
+    // between showing the token and its next statement for as long as the interrupt takes to arrive.
+    const token = `assigned ${Math.random()}`;
+    const shown = session.next(isDisplayOf(token), `the cell to show "${token}"`);
+    const pending = session.startExecute(`runs++;\nruns += 100;\ndisplay.text(${JSON.stringify(token)});\nwhile (true) {}`);
+    await shown;
+    await session.request("control", "interrupt_request", {});
+    expectKeyboardInterrupt(await pending.done);
     expect(await session.value("runs")).toBe(String(before + 101));
   });
 
