@@ -1,8 +1,8 @@
 /**
  * Notices an interrupt the main thread cannot hear. SIGINT stops synchronous cell code (vm
- * breakOnSigint), the core stops async waits once it reads the interrupt_request, and loops in
- * cell code check the interrupt gate (interpreter/runtime/loop-checks.ts); but code spinning after
- * an await without a loop of the cell's own (deep recursion, a loop inside a library) holds the
+ * breakOnSigint), the core stops async waits once it reads the interrupt_request, and loops and
+ * functions in cell code check the interrupt gate (interpreter/runtime/loop-checks.ts); but code
+ * spinning after an await inside code the kernel did not compile (a library's loop) holds the
  * main thread where none of these reach. Terminating that code from here (through the inspector)
  * was tried: Node aborts the whole process when the terminated code ran inside a timer callback.
  * So all that can safely be done is to say so, where the person running the kernel sees it.
@@ -21,7 +21,7 @@ export class StuckMainThreadGuard {
       this.waiting.delete(requestId);
       logTransport(
         "an interrupt has not been answered for 2 s: the cell is running code that only a kernel restart can stop " +
-          "(work after an await with no loop of the cell's own to check, such as deep recursion or a library's loop)",
+          "(work after an await inside code the kernel did not compile, such as a library's loop)",
       );
     }, GRACE_MS);
     timer.unref();

@@ -66,15 +66,17 @@ describe("interrupting a cell", () => {
    * kernel's thread cannot read the request either; the loop's own check stops it, and says where.
    */
   it.each([
-    ["while (true) { spins++; }", [5]],
+    ["while (true) { spins++; }", [6]],
     // Both loops check; whichever reads the gate first stops.
-    ["for (const x of forever()) { spins++; }", [1, 5]],
-    ["sleepSync(100000);", [5]],
+    ["for (const x of forever()) { spins++; }", [1, 6]],
+    ["sleepSync(100000);", [6]],
+    // Recursion without a loop: fib(60) would take hours.
+    ["fib(60);", [2]],
   ])("stops `%s` after an await by interrupt_request, at the line it was running", async (body, lines) => {
     const token = `spinning ${Math.random()}`;
     const started = session.next(isDisplayOf(token), `the cell to show "${token}"`);
     const pending = session.startExecute(
-      `function* forever() { while (true) yield 1; }\nlet spins = 0;\nawait sleep(1);\ndisplay.text(${JSON.stringify(token)});\n${body}`,
+      `function* forever() { while (true) yield 1; }\nfunction fib(n: number): number { return n < 2 ? n : fib(n - 1) + fib(n - 2); }\nlet spins = 0;\nawait sleep(1);\ndisplay.text(${JSON.stringify(token)});\n${body}`,
     );
     await started;
     const { reply } = await session.request("control", "interrupt_request", {});
@@ -82,8 +84,8 @@ describe("interrupting a cell", () => {
     const exchange = await pending.done;
     expectKeyboardInterrupt(exchange);
     const traceback = (exchange.reply.content as { traceback: string[] }).traceback.join("\n");
-    const source = ["function* forever() { while (true) yield 1; }", "", "", "", body];
-    expect(traceback).toContain(`    at Cell[`);
+    const source = ["function* forever() { while (true) yield 1; }", "function fib(n: number): number { return n < 2 ? n : fib(n - 1) + fib(n - 2); }", "let spins = 0;", "", "", body];
+    expect(traceback).toMatch(/^\s+at (.* \()?Cell\[\d+\]:\d+:\d+/m);
     expect(lines.map((n) => `${String(n).padStart(8)} | ${source[n - 1]}`).some((q) => traceback.includes(q))).toBe(true);
     await expectStateSurvived();
   });

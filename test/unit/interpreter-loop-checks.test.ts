@@ -28,23 +28,37 @@ const LOOPS: [string, number][] = [
   ["for (let i = 0; i < 3; i++) b();", 1],
   ["for (const k in o) {}", 1],
   ["for (const x of xs) b(x);", 1],
-  ["async function f() { for await (const x of xs) b(x); }", 1],
+  ["async function f() { for await (const x of xs) b(x); }", 2],
   ["for (;;);", 1],
   ["outer: for (;;) { inner: while (a) { continue outer; } }", 2],
-  ["const g = () => { for (const x of xs) for (const y of x) b(y); };", 2],
+  ["const g = () => { for (const x of xs) for (const y of x) b(y); };", 3],
+  // Function bodies, for recursion that runs long without a loop.
+  ["function fib(n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); }", 1],
+  ["const sq = (x) => x * x;", 1],
+  ["const o = { m() { return 1; }, get g() { return 2; }, set s(v) {} };", 3],
+  ["class A { f() {} static s() {} } const e = function* () { yield 1; };", 3],
+  // A derived constructor must start with super(): constructors are left alone.
+  ["class A {} class B extends A { constructor() { super(); } }", 0],
 ];
 
 describe("the loop-check transform", () => {
-  it.each(LOOPS)("puts the check first in every loop body: %s", (loop, loops) => {
+  it.each(LOOPS)("puts the check first in every loop and function body: %s", (loop, loops) => {
     const { js } = compile(loop);
     expect(js.split(LOOP_CHECK_SOURCE).length - 1).toBe(loops);
     // Still valid JavaScript.
     expect(() => new Function(js.replace(/^"use strict";\n?/, "").replace(/Object\.defineProperty\(exports[^\n]*\n/, ""))).not.toThrow();
   });
 
-  it("leaves code without loops as it was", () => {
-    const { js } = compile("const a = [1, 2].map((x) => x * 2);\nfunction f() { return a; }");
+  it("leaves code without loops or functions as it was", () => {
+    const { js } = compile("const a = [1, 2].length + 1;\nif (a > 2) console.log(a);");
     expect(js).not.toContain(LOOP_GATE_NAME);
+  });
+
+  it("keeps what an arrow function returns", () => {
+    const { js } = compile("exports.r = [1, 2, 3].map((x) => x * 2);\nexports.o = (() => ({ a: 1 }))();");
+    const exports: { r?: number[]; o?: object } = {};
+    new Function("exports", js)(exports);
+    expect(exports).toEqual({ r: [2, 4, 6], o: { a: 1 } });
   });
 
   it("maps the check to the loop's own line, so a stack through it names that line", () => {

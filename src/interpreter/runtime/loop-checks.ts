@@ -2,8 +2,9 @@
  * What lets an interrupt stop a loop that SIGINT cannot reach. SIGINT only stops code inside a
  * `vm` script; code that resumes after an `await`, or in a timer, runs outside one, and while it
  * spins this thread cannot read the interrupt_request either. So the compiler puts a check at the
- * top of every loop body in cell code (typescript/loop-checks-transform.ts), which reads the
- * interrupt gate the transport thread writes.
+ * top of every loop body and function body in cell code (typescript/loop-checks-transform.ts),
+ * which reads the interrupt gate the transport thread writes. Measured in a cell, neither costs
+ * anything noticeable: a prime count, a tight sum loop and fib(32) ran as fast with checks.
  *
  * The check reads the gate without `Atomics`: in Node 20 `Atomics.load` is a call that made a
  * tight loop fifteen times slower, while a plain read of the shared array costs about a cycle, and
@@ -20,7 +21,7 @@ import { KeyboardInterrupt, KeyboardInterruptInCell } from "./interrupt-error";
 export const LOOP_GATE_NAME = "__tsck_gate";
 export const LOOP_STOP_NAME = "__tsck_interrupted";
 
-/** The statement the compiler puts first in every loop body, as it prints it. */
+/** The statement the compiler puts first in every loop and function body, as it prints it. */
 export const LOOP_CHECK_SOURCE =
   `if (typeof ${LOOP_GATE_NAME} !== "undefined" && ${LOOP_GATE_NAME}[0] >= ${LOOPS_STOP_AT}) { ${LOOP_STOP_NAME}(); }`;
 

@@ -1,7 +1,9 @@
 /**
- * Puts the interrupt check (runtime/loop-checks.ts says why) first in every loop body of a
- * cell's JavaScript. It runs inside the compiler's own emit, so the cell's source map stays exact
- * for everything the cell wrote; the check maps to the start of its loop.
+ * Puts the interrupt check (runtime/loop-checks.ts says why) first in every loop body and every
+ * function body of a cell's JavaScript: loops for `while (true) {}`, functions for recursion that
+ * runs for minutes without a loop. It runs inside the compiler's own emit, so the cell's source
+ * map stays exact for everything the cell wrote; each check maps to the start of its loop or
+ * function. Constructors are left alone: a derived class's must begin with `super()`.
  */
 import type * as TS from "@tslab/typescript-for-tslab";
 import { LOOP_GATE_NAME, LOOP_STOP_NAME } from "../runtime/loop-checks";
@@ -27,6 +29,10 @@ export function loopChecks(ts: typeof TS): TS.TransformerFactory<TS.SourceFile> 
       const body = loop.statement;
       return ts.isBlock(body) ? f.updateBlock(body, [check(loop), ...body.statements]) : f.createBlock([check(loop), body], true);
     };
+    const entered = (fn: TS.Node, body: TS.Block): TS.Block => f.updateBlock(body, [check(fn), ...body.statements]);
+    // `x => x * 2` becomes `x => { check; return x * 2; }`.
+    const arrowBody = (fn: TS.ArrowFunction): TS.ConciseBody =>
+      ts.isBlock(fn.body) ? entered(fn, fn.body) : f.createBlock([check(fn), f.createReturnStatement(fn.body)], true);
 
     const visit = (node: TS.Node): TS.Node => {
       const n = ts.visitEachChild(node, visit, context);
@@ -35,6 +41,24 @@ export function loopChecks(ts: typeof TS): TS.TransformerFactory<TS.SourceFile> 
       if (ts.isForStatement(n)) return f.updateForStatement(n, n.initializer, n.condition, n.incrementor, checked(n));
       if (ts.isForInStatement(n)) return f.updateForInStatement(n, n.initializer, n.expression, checked(n));
       if (ts.isForOfStatement(n)) return f.updateForOfStatement(n, n.awaitModifier, n.initializer, n.expression, checked(n));
+      if (ts.isFunctionDeclaration(n) && n.body) {
+        return f.updateFunctionDeclaration(n, n.modifiers, n.asteriskToken, n.name, n.typeParameters, n.parameters, n.type, entered(n, n.body));
+      }
+      if (ts.isFunctionExpression(n)) {
+        return f.updateFunctionExpression(n, n.modifiers, n.asteriskToken, n.name, n.typeParameters, n.parameters, n.type, entered(n, n.body));
+      }
+      if (ts.isArrowFunction(n)) {
+        return f.updateArrowFunction(n, n.modifiers, n.typeParameters, n.parameters, n.type, n.equalsGreaterThanToken, arrowBody(n));
+      }
+      if (ts.isMethodDeclaration(n) && n.body) {
+        return f.updateMethodDeclaration(n, n.modifiers, n.asteriskToken, n.name, n.questionToken, n.typeParameters, n.parameters, n.type, entered(n, n.body));
+      }
+      if (ts.isGetAccessorDeclaration(n) && n.body) {
+        return f.updateGetAccessorDeclaration(n, n.modifiers, n.name, n.parameters, n.type, entered(n, n.body));
+      }
+      if (ts.isSetAccessorDeclaration(n) && n.body) {
+        return f.updateSetAccessorDeclaration(n, n.modifiers, n.name, n.parameters, entered(n, n.body));
+      }
       return n;
     };
     return (source) => {
