@@ -359,16 +359,21 @@ describe("faults in tasks", () => {
   });
 });
 
+/** A %%processes task that spins, deaf to its IPC channel closing; resolves once it has said so. */
+async function startSpinningTaskProcess(session: KernelSession): Promise<void> {
+  const busy = session.startExecute(`%%processes -n 1\nconsole.log("spinning");\nwhile (true) {}`);
+  busy.done.catch(() => undefined);
+  await outputShows(busy, ["[task 0] spinning"]);
+}
+
 describe("the kernel's own death", () => {
   it("SIGKILL of the kernel: none of its child processes, idle or busy, outlive it by 2 s", async () => {
     const session = await KernelSession.start();
     try {
       const kernelPid = session.kernel.child.pid!;
       await session.execute("%%processes -n 3\nreturn task.i;");
-      // One child spins, deaf to its IPC channel closing; two sit idle in the pool.
-      const busy = session.startExecute(`%%processes -n 1\nconsole.log("spinning");\nwhile (true) {}`);
-      busy.done.catch(() => undefined);
-      await outputShows(busy, ["[task 0] spinning"]);
+      // One child spins; two sit idle in the pool.
+      await startSpinningTaskProcess(session);
       const children = childrenOf(kernelPid);
       const killedAt = Date.now();
       session.kernel.child.kill("SIGKILL");
@@ -395,9 +400,7 @@ describe("the kernel's own death", () => {
       const [kernelPid] = childrenOf(launcherPid);
       expect(kernelPid).toBeDefined();
       await session.execute("%%processes -n 2\nreturn task.i;");
-      const busy = session.startExecute(`%%processes -n 1\nconsole.log("spinning");\nwhile (true) {}`);
-      busy.done.catch(() => undefined);
-      await outputShows(busy, ["[task 0] spinning"]);
+      await startSpinningTaskProcess(session);
       const children = childrenOf(kernelPid);
       const killedAt = Date.now();
       session.kernel.child.kill("SIGKILL");

@@ -18,7 +18,7 @@ import { SignatureHistory } from "../../src/transport/signature-history";
 import { createSigner, Signer } from "../../src/transport/signer";
 import { decodeFrames } from "../../src/transport/wire";
 import { KernelSession, makeTempDir, removeDir } from "../e2e/helpers";
-import { RawPeer } from "../support/raw-peer";
+import { executeContent, RawPeer } from "../support/raw-peer";
 import { Tally } from "../support/tally";
 import { FuzzChannel, HostileMessage, WireFuzzer } from "../support/wire-fuzz";
 
@@ -107,14 +107,7 @@ function markerCode(path: string): string {
 }
 
 function executeRequest(peer: RawPeer, code: string): Message {
-  return peer.message("execute_request", {
-    code,
-    silent: false,
-    store_history: true,
-    user_expressions: {},
-    allow_stdin: false,
-    stop_on_error: false,
-  });
+  return peer.message("execute_request", executeContent(code));
 }
 
 function runsOf(path: string): number {

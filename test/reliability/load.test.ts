@@ -18,6 +18,7 @@ import { TimingMetadata } from "../../src/concurrency/timing";
 import { ClientTransport, openClientTransport } from "../../src/transport/client-transport";
 import { ConnectionInfo } from "../../src/transport/types";
 import { KernelSession, kinds, parentId, statusOf, streamText } from "../e2e/helpers";
+import { executeContent } from "../support/raw-peer";
 import { Tally } from "../support/tally";
 
 /** Deadlines that only keep a broken kernel from hanging the suite; nothing is asserted about time. */
@@ -556,14 +557,7 @@ class RecordingClient {
   }
 
   execute(code: string): Message {
-    return this.send("execute_request", {
-      code,
-      silent: false,
-      store_history: true,
-      user_expressions: {},
-      allow_stdin: false,
-      stop_on_error: false,
-    });
+    return this.send("execute_request", executeContent(code));
   }
 
   repliesTo(request: Message): Message[] {

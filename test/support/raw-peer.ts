@@ -18,6 +18,11 @@ interface Waiter {
   timer: NodeJS.Timeout;
 }
 
+/** An ordinary execute_request's content: visible, recorded, no stdin, and no aborting what follows. */
+export function executeContent(code: string): Record<string, unknown> {
+  return { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: false };
+}
+
 export class RawPeer {
   private readonly socket: zmq.Dealer;
   private readonly waiters = new Map<string, Waiter>();
