@@ -36,6 +36,7 @@ const PLAN = {
   interruptAfterMs: 300,
   rssSettleMs: 1000,
   rssReadings: 5,
+  memorySessions: 3,
 };
 
 const MAGIC_PLAN: MagicPlan = {
@@ -74,7 +75,12 @@ const progress = (text: string) => process.stderr.write(`[bench] ${text}\n`);
 
 async function main(): Promise<void> {
   const kernels = [ourKernel(), tslabKernel()];
-  const results: KernelResults[] = kernels.map((kernel) => ({ name: kernel.name, coldStarts: [], problems: [] }));
+  const results: KernelResults[] = kernels.map((kernel) => ({
+    name: kernel.name,
+    coldStarts: [],
+    memory: [],
+    problems: [],
+  }));
   const magic = emptyMagicResults(MAGIC_PLAN, usableCores());
   const loadAtStart = loadavg();
   const finish = (complete: boolean) => {
@@ -101,6 +107,9 @@ async function main(): Promise<void> {
     }
   }
   for (const [i, kernel] of kernels.entries()) await warmCases(kernel, results[i]);
+  for (let session = 2; session <= PLAN.memorySessions; session++) {
+    for (const [i, kernel] of kernels.entries()) await memoryCase(kernel, results[i], session);
+  }
   for (const [i, kernel] of kernels.entries()) await interruptCases(kernel, results[i]);
   // Its own session, last: a fresh kernel whose pools start empty, as a notebook's would.
   await inSession(kernels[0], magic, (running) =>
@@ -112,15 +121,34 @@ async function main(): Promise<void> {
 async function warmCases(kernel: BenchKernel, result: KernelResults): Promise<void> {
   await inSession(kernel, result, async (running) => {
     progress(`${kernel.name}: ${PLAN.warmUp} warm-up + ${PLAN.roundTrips} round trips`);
-    result.roundTrips = await roundTrips(running.client, ONE_PLUS_ONE, PLAN.warmUp, PLAN.roundTrips, LIMITS.roundTripMs);
-    // The same trip without compiling or running anything: what the wire and the threads cost.
-    result.infoTrips = await roundTrips(running.client, KERNEL_INFO, PLAN.warmUp, PLAN.infoTrips, LIMITS.roundTripMs);
-    if (running.child.pid !== undefined) {
-      result.memory = await idleMemory(running.child.pid, PLAN.rssSettleMs, PLAN.rssReadings);
-    }
+    Object.assign(result, await warmUp(running));
+    await readIdleMemory(running, result);
     progress(`${kernel.name}: ${count(PLAN.streamLines)} console.log lines`);
     result.stream = await streamLines(running.client, PLAN.streamLines, LIMITS.streamMs);
   });
+}
+
+/** A fresh session with the same warm-up, for one more idle-memory reading. */
+async function memoryCase(kernel: BenchKernel, result: KernelResults, session: number): Promise<void> {
+  await inSession(kernel, result, async (running) => {
+    progress(`${kernel.name}: idle memory, session ${session}/${PLAN.memorySessions}`);
+    await warmUp(running);
+    await readIdleMemory(running, result);
+  });
+}
+
+async function warmUp(running: RunningKernel): Promise<Pick<KernelResults, "roundTrips" | "infoTrips">> {
+  const client = running.client;
+  return {
+    roundTrips: await roundTrips(client, ONE_PLUS_ONE, PLAN.warmUp, PLAN.roundTrips, LIMITS.roundTripMs),
+    // The same trip without compiling or running anything: what the wire and the threads cost.
+    infoTrips: await roundTrips(client, KERNEL_INFO, PLAN.warmUp, PLAN.infoTrips, LIMITS.roundTripMs),
+  };
+}
+
+async function readIdleMemory(running: RunningKernel, result: KernelResults): Promise<void> {
+  if (running.child.pid === undefined) return;
+  result.memory.push(await idleMemory(running.child.pid, PLAN.rssSettleMs, PLAN.rssReadings));
 }
 
 /** A loop that spins once an await has resolved; written without this kernel's globals, so tslab runs it too. */
@@ -185,7 +213,8 @@ function printReport(
     `- Baseline: ${kernels[1].name}, its own kernel, driven by the same client`,
     `- Plan: ${PLAN.coldStarts} fresh starts each (alternating), ` +
       `${PLAN.warmUp} warm-up + ${PLAN.roundTrips} round trips, ` +
-      `${count(PLAN.streamLines)} lines, interrupt ${PLAN.interruptAfterMs} ms into a busy loop`,
+      `${count(PLAN.streamLines)} lines, interrupt ${PLAN.interruptAfterMs} ms into a busy loop, ` +
+      `idle memory in ${PLAN.memorySessions} sessions (alternating) after that warm-up`,
     `- Limits: round trip ${seconds(LIMITS.roundTripMs)}, stream ${seconds(LIMITS.streamMs)}, ` +
       `interrupt ${seconds(LIMITS.interruptMs)}, whole run ${seconds(LIMITS.overallMs)}`,
     "",

@@ -11,7 +11,8 @@ export interface KernelResults {
   roundTrips?: RoundTrips;
   /** kernel_info round trips: the same path as `1+1` minus compiling and running it. */
   infoTrips?: RoundTrips;
-  memory?: IdleMemory;
+  /** One reading per session, each after the same warm-up: the baseline's idle memory varies by tens of MiB between sessions. */
+  memory: IdleMemory[];
   stream?: StreamRun;
   interrupt?: InterruptRun;
   /** The same, for a loop that starts after an await: outside any script a signal could stop. */
@@ -52,6 +53,7 @@ export interface PlannedCounts {
   roundTrips: number;
   infoTrips: number;
   streamLines: number;
+  memorySessions: number;
 }
 
 const NOT_RUN: Figure = { text: "not run" };
@@ -95,7 +97,11 @@ export function buildRows(
       target: "all lines arrive, then idle",
       verdict: ours.stream ? (streamComplete(ours.stream) ? "PASS" : "FAIL") : "n/a",
     },
-    row("Idle RSS after warm-up", (r) => memoryFigure(r.memory), targets.memoryRatio),
+    row(
+      `Idle RSS after warm-up (median of ${plan.memorySessions} sessions)`,
+      (r) => memoryFigure(r.memory),
+      targets.memoryRatio,
+    ),
     row("Interrupt busy loop → interrupt_reply", (r) => interruptFigure(r.interrupt, (i) => i.toInterruptReplyMs)),
     row("Interrupt busy loop → execute_reply", (r) => interruptFigure(r.interrupt, (i) => i.toExecuteReplyMs)),
     row("Interrupt a loop after an await → execute_reply", (r) =>
@@ -128,8 +134,7 @@ export function notes(results: KernelResults): string[] {
     if (trips) lines.push(tripNote(trips));
   }
   if (results.stream) lines.push(streamNote(results.stream));
-  const helpers = results.memory?.last.descendants.length ?? 0;
-  if (helpers) lines.push(`memory: includes ${helpers} child process(es) of the kernel`);
+  if (results.memory.length) lines.push(memoryNote(results.memory));
   if (results.interrupt) lines.push(interruptNote(results.interrupt));
   if (results.interruptAfterAwait) lines.push(interruptNote(results.interruptAfterAwait, "interrupt after an await"));
   lines.push(...results.problems);
@@ -226,9 +231,16 @@ function streamFigure(run: StreamRun | undefined): Figure {
   return { value: run.toIdleMs, text: `${ms(run.toIdleMs)}, ${lines}` };
 }
 
-function memoryFigure(memory: IdleMemory | undefined): Figure {
-  if (!memory) return NOT_RUN;
-  return { value: memory.totalKiB, text: `${mib(memory.totalKiB)} (${memory.last.root.threads} threads)` };
+function memoryFigure(sessions: IdleMemory[]): Figure {
+  if (!sessions.length) return NOT_RUN;
+  const value = median(sessions.map((s) => s.totalKiB));
+  return { value, text: `${mib(value)} (${sessions[sessions.length - 1].last.root.threads} threads)` };
+}
+
+function memoryNote(sessions: IdleMemory[]): string {
+  const helpers = Math.max(...sessions.map((s) => s.last.descendants.length));
+  const children = helpers ? `; includes up to ${helpers} child process(es) of the kernel` : "";
+  return `idle RSS per session: ${sessions.map((s) => mib(s.totalKiB)).join(", ")}${children}`;
 }
 
 function interruptFigure(run: InterruptRun | undefined, pick: (r: InterruptRun) => number | undefined): Figure {

@@ -6,14 +6,14 @@ const memory = (kib: number) => ({
   last: { root: { pid: 1, rssKiB: kib, threads: 12 }, descendants: [], totalKiB: kib },
 });
 
-const PLAN = { coldStarts: 1, roundTrips: 3, infoTrips: 3, streamLines: 10 };
+const PLAN = { coldStarts: 1, roundTrips: 3, infoTrips: 3, streamLines: 10, memorySessions: 3 };
 
 function results(name: string, overrides: Partial<KernelResults>): KernelResults {
   return {
     name,
     coldStarts: [{ toKernelInfoMs: 400, firstResultMs: 50 }],
     roundTrips: { what: "1+1", planned: 3, samples: [4, 5, 6], idleLost: 0, otherStatuses: {} },
-    memory: memory(100 * 1024),
+    memory: [memory(100 * 1024)],
     stream: { expected: 10, lines: 10, messages: 1, toIdleMs: 20, toReplyMs: 19, toLastLineMs: 19, limitMs: 1000 },
     problems: [],
     ...overrides,
@@ -25,7 +25,7 @@ describe("buildRows", () => {
     const ours = results("ours", {});
     const baseline = results("tslab", {
       coldStarts: [{ toKernelInfoMs: 2000, firstResultMs: 40 }],
-      memory: memory(120 * 1024),
+      memory: [memory(120 * 1024)],
     });
     const rows = buildRows(ours, baseline, PLAN);
     const verdict = (prefix: string) => rows.find((row) => row.label.startsWith(prefix))?.verdict;
@@ -59,6 +59,18 @@ describe("buildRows", () => {
     expect(median.verdict).toBe("n/a");
   });
 
+  it("judges idle memory on the median session and lists every session", () => {
+    // A baseline that settles at one of two levels from session to session, as tslab's does.
+    const baseline = results("tslab", { memory: [memory(250 * 1024), memory(200 * 1024), memory(198 * 1024)] });
+    const ours = results("ours", { memory: [memory(150 * 1024), memory(139 * 1024), memory(141 * 1024)] });
+    const row = buildRows(ours, baseline, PLAN).find((r) => r.label.startsWith("Idle RSS"))!;
+    expect(row.label).toBe("Idle RSS after warm-up (median of 3 sessions)");
+    expect(row.baseline.value).toBe(200 * 1024);
+    expect(row.ours.text).toBe("141.0 MiB (12 threads)");
+    expect(row.verdict).toBe("FAIL");
+    expect(notes(baseline)).toContain("idle RSS per session: 250.0 MiB, 200.0 MiB, 198.0 MiB");
+  });
+
   it("fails the stream target when a line is missing", () => {
     const ours = results("ours", { stream: { expected: 10, lines: 9, messages: 1, toIdleMs: 20, limitMs: 1000 } });
     const stream = buildRows(ours, results("tslab", {}), PLAN).find((row) => row.label.includes("console.log"))!;
@@ -68,7 +80,7 @@ describe("buildRows", () => {
 
 describe("summaryLine", () => {
   it("counts targets and names the ones not met", () => {
-    const rows = buildRows(results("ours", { memory: memory(200 * 1024) }), results("tslab", {}), PLAN);
+    const rows = buildRows(results("ours", { memory: [memory(200 * 1024)] }), results("tslab", {}), PLAN);
     expect(summaryLine(rows, true)).toBe(
       "SUMMARY: 2/4 targets met (FAIL Cold start → first kernel_info_reply; FAIL Idle RSS after warm-up)",
     );
