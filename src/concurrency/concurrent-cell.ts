@@ -13,6 +13,7 @@ import { OwnReportDisplay, ReportTracker, ReportView } from "./report-tracker";
 import { TaskOutput } from "./task-output";
 import { TaskInput, TaskProgram } from "./task-protocol";
 import { CaptureError } from "./capture/capture-error";
+import { ExpressionResult, mapItems } from "./map-items";
 import { NotebookNameInfo, planCapture } from "./capture/plan-capture";
 import { exportsAssignments } from "./capture/notebook-references";
 import { usableCores } from "./cores";
@@ -29,7 +30,7 @@ export interface ConcurrentCellHost {
   info: NotebookNameInfo;
   freeIdentifiers(source: string): Promise<string[]>;
   /** Evaluate a TypeScript expression in the notebook (for --map). */
-  evaluate(expression: string): Promise<unknown>;
+  evaluate(expression: string): Promise<ExpressionResult>;
   /** Run compiled code on the kernel's thread and return the function it leaves in BODY_VAR. */
   loadBody(js: string, filename: string, positions: CellSource): Promise<(task: TaskInput & { signal: AbortSignal }) => unknown>;
   executor(kind: ExecutorKind): Executor;
@@ -63,7 +64,7 @@ export async function runConcurrentCell(
   const converted = await host.compile(wrapBody(cell.body));
   if (converted.kind === "diagnostics") return { kind: "error", error: formatDiagnostics(`${cell.title}\n${cell.body}`, converted.diagnostics) };
 
-  const items = cell.options.map === undefined ? undefined : await mapItems(host, cell.options.map);
+  const items = cell.options.map === undefined ? undefined : await mapItems((e) => host.evaluate(e), cell.options.map, cell.options.tasks);
   const n = cell.options.tasks ?? items?.length ?? usableCores();
   if (items && items.length < n) {
     return usage(`--map gave ${items.length} items but -n asks for ${n} tasks`);
@@ -150,12 +151,6 @@ export async function runConcurrentCell(
   }
   const values = results.map((r) => (r.status === "ok" ? r.value : undefined));
   return { kind: "ok", result: render(values) };
-}
-
-async function mapItems(host: ConcurrentCellHost, expr: string): Promise<unknown[]> {
-  const value = await host.evaluate(expr);
-  if (!Array.isArray(value)) throw new CaptureError(`--map ${expr} must give an array, not ${typeof value}`);
-  return value;
 }
 
 /** "task 1", "tasks 0, 2 and 5", "tasks 0, 1, 2, … (40 in all)". */

@@ -26,7 +26,7 @@ import { KeyboardInterrupt } from "./runtime/interrupt-error";
 import { formatDiagnostics } from "./typescript/diagnostics";
 import { typescriptVersion, kernelVersion } from "../versions";
 import { parseCell } from "../magics/magic-registry";
-import { MagicUsageError } from "../magics/magic-error";
+import { KernelError } from "../protocol/kernel-error";
 import { BODY_VAR, ConcurrentCellHost, runConcurrentCell, wrapBody } from "../concurrency/concurrent-cell";
 import { Executor } from "../concurrency/executor";
 import { ExecutorKind } from "../concurrency/timing";
@@ -34,6 +34,7 @@ import { MainThreadExecutor } from "../concurrency/executors/main-thread-executo
 import { PoolExecutor } from "../concurrency/executors/pool-executor";
 import { NotebookRegistry } from "./notebook-registry";
 import { runCompareCell } from "../concurrency/compare-cell";
+import { ExpressionResult } from "../concurrency/map-items";
 import { TimingHost, timeCell, timeitCell } from "./timing-magics";
 import { InterruptGate } from "../transport/interrupt-gate";
 
@@ -95,13 +96,18 @@ export class TypeScriptInterpreter implements Interpreter {
   }
 
   async execute(request: ExecuteRequest): Promise<ExecuteOutcome> {
-    let parsed;
     try {
-      parsed = parseCell(request.code);
+      return await this.executeParsed(request);
     } catch (e) {
-      if (e instanceof MagicUsageError) return { kind: "error", error: { ename: e.name, evalue: e.message, traceback: [`${e.name}: ${e.message}`] } };
+      // The kernel's own refusals (a bad flag, a name a worker cannot get) are the cell's outcome;
+      // anything else is left to the kernel core's safety net, which logs its stack.
+      if (e instanceof KernelError) return { kind: "error", error: e.toErrorFields() };
       throw e;
     }
+  }
+
+  private async executeParsed(request: ExecuteRequest): Promise<ExecuteOutcome> {
+    const parsed = parseCell(request.code);
     if (parsed.kind === "text") {
       request.output.stream("stdout", parsed.text + "\n");
       return { kind: "ok" };
@@ -248,14 +254,11 @@ export class TypeScriptInterpreter implements Interpreter {
   }
 
   /** A TypeScript expression's value in the notebook, without touching its declarations. */
-  private async evaluateValue(expression: string): Promise<unknown> {
+  private async evaluateValue(expression: string): Promise<ExpressionResult> {
     const converted = await this.compile(expression);
-    if (converted.kind === "diagnostics") {
-      const f = formatDiagnostics(expression, converted.diagnostics);
-      throw new MagicUsageError(`${expression}: ${f.evalue}`);
-    }
+    if (converted.kind === "diagnostics") return converted;
     await this.runner.run({ js: converted.js, hasTopLevelAwait: converted.hasTopLevelAwait, filename: "expression" }, silentOutput);
-    return this.takeLastValue(converted.lastExpressionVar);
+    return { kind: "value", value: this.takeLastValue(converted.lastExpressionVar) };
   }
 
   private context(): string {
