@@ -61,6 +61,10 @@ export async function runConcurrentCell(
   if (onMain && cell.options.memoryMb !== undefined) {
     return usage(`--memory caps each worker's heap, but %%${cell.executor} runs its tasks on the kernel's own thread; use %%threads or %%processes`);
   }
+  // Tasks on the kernel's thread read notebook names directly and copy nothing, but a --share of a
+  // name no cell defined is a mistake all the same, and should read the same under every magic.
+  const unknown = onMain ? (cell.options.share ?? []).filter((n) => !Object.prototype.hasOwnProperty.call(host.values, n) && !host.info.importOf(n)) : [];
+  if (unknown.length) throw new CaptureError(`--share names ${unknown.map((n) => `'${n}'`).join(", ")}, which no cell has defined`);
   const converted = await host.compile(wrapBody(cell.body));
   if (converted.kind === "diagnostics") return { kind: "error", error: formatDiagnostics(`${cell.title}\n${cell.body}`, converted.diagnostics) };
 

@@ -99,7 +99,7 @@ export function parseCell(code: string): ParsedCell {
     if (asksHelp) return { kind: "text", text: `%${name} CODE   or   %%${name} on the first line of a cell: ${TIMING_MAGICS[name]}` };
     const inline = line.slice(line.indexOf(rawName) + rawName.length).trim();
     if (isCell) {
-      if (inline) throw new MagicUsageError(`%%${name} takes no options; put the code on the lines below it`);
+      if (inline) throw new MagicUsageError(`%%${name} takes no options, not '${inline}'; put the code on the lines below it`);
       return { kind: "timing", mode, code: rest };
     }
     if (rest.trim() !== "") throw new MagicUsageError(`%${name} times the rest of its line; use %%${name} to time a whole cell`);
