@@ -40,6 +40,8 @@ export interface ConcurrentCellHost {
 
 export interface ConcurrentCell {
   executor: ExecutorKind;
+  /** How stack frames and type errors name the cell, e.g. `Cell[7]`: the same as for any cell. */
+  filename: string;
   options: ConcurrencyOptions;
   body: string;
   title: string;
@@ -66,7 +68,7 @@ export async function runConcurrentCell(
   const unknown = onMain ? (cell.options.share ?? []).filter((n) => !Object.prototype.hasOwnProperty.call(host.values, n) && !host.info.importOf(n)) : [];
   if (unknown.length) throw new CaptureError(`--share names ${unknown.map((n) => `'${n}'`).join(", ")}, which no cell has defined`);
   const converted = await host.compile(wrapBody(cell.body));
-  if (converted.kind === "diagnostics") return { kind: "error", error: formatDiagnostics(`${cell.title}\n${cell.body}`, converted.diagnostics) };
+  if (converted.kind === "diagnostics") return { kind: "error", error: formatDiagnostics(`${cell.title}\n${cell.body}`, converted.diagnostics, cell.filename) };
 
   const items = cell.options.map === undefined ? undefined : await mapItems((e) => host.evaluate(e), cell.options.map, cell.options.tasks);
   const n = cell.options.tasks ?? items?.length ?? usableCores();
@@ -78,7 +80,7 @@ export async function runConcurrentCell(
 
   // The wrapper's first line stands where the magic line stood, so compiled lines map to cell lines.
   const positions = { map: converted.lineMap, source: `${cell.title}\n${cell.body}` };
-  const filename = `${cell.title.split(/\s/)[0]} task body`;
+  const filename = cell.filename;
   let job: { body?: Awaited<ReturnType<ConcurrentCellHost["loadBody"]>>; program?: TaskProgram };
   try {
     if (onMain) {
@@ -147,7 +149,7 @@ export async function runConcurrentCell(
   report.onFinished?.(final);
 
   const failures = results.flatMap((r, i) => (r.status === "error" || r.status === "crashed" ? [{ i, error: r.error }] : []));
-  if (failures.length) return { kind: "error", error: taskFailure(failures, n) };
+  if (failures.length) return { kind: "error", error: taskFailure(failures, n, (i) => taskOutput.stderrTail(i)) };
   if (stop.signal.aborted) {
     const ename = stop.signal.reason === "timeout" ? "TimeoutError" : "KeyboardInterrupt";
     const evalue = stopped ? `${why}: ${stopped} of ${n} tasks did not finish (${taskList(stoppedTasks)})` : `${why} as the last task finished`;
@@ -169,13 +171,15 @@ function usage(message: string): ExecuteOutcome {
   return { kind: "error", error: { ename: "UsageError", evalue: message, traceback: [`UsageError: ${message}`] } };
 }
 
-function taskFailure(failures: { i: number; error: ErrorFields }[], n: number): ErrorFields {
+function taskFailure(failures: { i: number; error: ErrorFields }[], n: number, stderrTail: (i: number) => string[]): ErrorFields {
   const first = failures[0];
-  const traceback = failures.flatMap(({ i, error }) => [
-    `[task ${i}] ${error.ename}: ${error.evalue}`,
-    // Frames, and the cell line quoted under the first of them.
-    ...error.traceback.filter((l) => /^\s+(at |\d+ \| )/.test(l)).map((l) => `[task ${i}] ${l}`),
-  ]);
+  const traceback = failures.flatMap(({ i, error }) => {
+    // Frames, and the cell line quoted under the first of them; a lost worker's lines are all its account.
+    const detail = error.ename === "WorkerCrashed" ? error.traceback : error.traceback.filter((l) => /^\s+(at |\d+ \| )/.test(l));
+    const stderr = stderrTail(i);
+    const wrote = stderr.length ? ["it wrote to stderr last:", ...stderr.map((l) => `  ${l}`)] : [];
+    return [`${error.ename}: ${error.evalue}`, ...detail, ...wrote].map((l) => `[task ${i}] ${l}`);
+  });
   return {
     ename: failures.every((f) => f.error.ename === "WorkerCrashed") ? "WorkerCrashed" : "TaskError",
     evalue: `${failures.length} of ${n} tasks failed; first: task ${first.i}: ${first.error.ename}: ${first.error.evalue}`,

@@ -113,7 +113,8 @@ export class TypeScriptInterpreter implements Interpreter {
       return { kind: "ok" };
     }
     if (parsed.kind === "concurrency") {
-      const { executor, ...cell } = parsed;
+      const { executor, ...rest } = parsed;
+      const cell = { ...rest, filename: `Cell[${request.executionCount}]` };
       return this.runner.guard(request.output, (signal) =>
         executor === "compare"
           ? runCompareCell(this.concurrencyHost(), cell, request.output, signal)
@@ -121,8 +122,8 @@ export class TypeScriptInterpreter implements Interpreter {
       );
     }
     if (parsed.kind === "timing") {
-      const code = parsed.code;
-      return parsed.mode === "time" ? timeCell(this.timingHost(), request, code) : timeitCell(this.timingHost(), request, code);
+      const { code, line } = parsed;
+      return parsed.mode === "time" ? timeCell(this.timingHost(), request, code, line) : timeitCell(this.timingHost(), request, code, line);
     }
     return this.executeCode(request);
   }
@@ -137,7 +138,7 @@ export class TypeScriptInterpreter implements Interpreter {
       return { kind: "error", error: toErrorFields(new KeyboardInterrupt("Interrupted before the cell started")) };
     }
     if (converted.kind === "diagnostics") {
-      return { kind: "error", error: formatDiagnostics(request.code, converted.diagnostics) };
+      return { kind: "error", error: formatDiagnostics(request.code, converted.diagnostics, filename) };
     }
     this.cellRequire.addTranspiled(converted.sideOutputs);
     try {
@@ -210,7 +211,7 @@ export class TypeScriptInterpreter implements Interpreter {
     return {
       executeCode: (r) => this.executeCode(r),
       compile: (code) => this.compile(code),
-      loadOwn: (js, name) => this.loadOwn(js, name),
+      loadOwn: (js, name, script) => this.loadOwn(js, name, script),
       guard: (output, fn) => this.runner.guard(output, fn),
     };
   }
@@ -278,7 +279,7 @@ export class TypeScriptInterpreter implements Interpreter {
 
   private async evaluateOne(expr: string, output: CellOutput): Promise<ExpressionValue> {
     const converted = await this.compile(expr);
-    if (converted.kind === "diagnostics") return { status: "error", ...formatDiagnostics(expr, converted.diagnostics) };
+    if (converted.kind === "diagnostics") return { status: "error", ...formatDiagnostics(expr, converted.diagnostics, "user_expression") };
     try {
       await this.runner.run(
         { js: converted.js, hasTopLevelAwait: converted.hasTopLevelAwait, filename: "user_expression" },
