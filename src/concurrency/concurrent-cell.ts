@@ -14,6 +14,7 @@ import { TaskOutput } from "./task-output";
 import { TaskInput, TaskProgram } from "./task-protocol";
 import { CaptureError } from "./capture/capture-error";
 import { ExpressionResult, mapItems } from "./map-items";
+import { MagicUsageError } from "../magics/magic-error";
 import { NotebookNameInfo, planCapture } from "./capture/plan-capture";
 import { exportsAssignments } from "./capture/notebook-references";
 import { usableCores } from "./cores";
@@ -73,7 +74,7 @@ export async function runConcurrentCell(
   const items = cell.options.map === undefined ? undefined : await mapItems((e) => host.evaluate(e), cell.options.map, cell.options.tasks);
   const n = cell.options.tasks ?? items?.length ?? usableCores();
   if (items && items.length < n) {
-    return usage(`--map gave ${items.length} items but -n asks for ${n} tasks`);
+    return usage(`--map ${cell.options.map} gave ${items.length} items, but -n asks for ${n} tasks; leave out -n, or ask for at most ${items.length}`);
   }
   const tasks: TaskInput[] = Array.from({ length: n }, (_, i) => ({ i, n, id: randomUUID(), item: items?.[i] }));
   const workers = onMain ? (cell.executor === "serial" ? 1 : n) : cell.options.workers ?? Math.min(n, DEFAULT_MAX_WORKERS);
@@ -168,7 +169,7 @@ function taskList(indices: number[]): string {
 }
 
 function usage(message: string): ExecuteOutcome {
-  return { kind: "error", error: { ename: "UsageError", evalue: message, traceback: [`UsageError: ${message}`] } };
+  return { kind: "error", error: new MagicUsageError(message).toErrorFields() };
 }
 
 function taskFailure(failures: { i: number; error: ErrorFields }[], n: number, stderrTail: (i: number) => string[]): ErrorFields {

@@ -288,7 +288,7 @@ describe("faults in tasks", () => {
 
   it("--memory takes sizes, refuses bad ones by name, is listed in the help, and is refused on the kernel's thread", async () => {
     const bad = await session.execute("%%threads --memory lots\nreturn 1;");
-    expect(errorText(bad)).toMatch(/^error UsageError: --memory takes a heap size such as 64mb, 512m or 1g, not 'lots'/);
+    expect(errorText(bad)).toMatch(/^error UsageError: --memory takes a heap size from 16mb to 1024g, such as 64mb, 512m or 1g, not 'lots'/);
     const small = await session.execute("%%processes --memory 4mb\nreturn 1;");
     expect(errorText(small)).toMatch(/^error UsageError: --memory takes a heap size from 16mb/);
     const onMain = await session.execute("%%async --memory 64mb\nreturn 1;");

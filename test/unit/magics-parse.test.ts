@@ -32,8 +32,8 @@ describe("parseCell", () => {
     expect(() => parseCell("%%threads -n 0\n1")).toThrow(/-n takes a whole number/);
     expect(() => parseCell("%%threads --timeout soon\n1")).toThrow(/--timeout takes a duration from 1ms to 24h, such as 500ms/);
     expect(() => parseCell("%%threads --timeout 25h\n1")).toThrow(/from 1ms to 24h.*not '25h'/);
-    expect(() => parseCell("%%threads -n 1e9\n1")).toThrow(/-n takes a whole number from 1 to 100000, not '1e9'/);
-    expect(() => parseCell("%%threads -n\n1")).toThrow(/-n needs a value: -n N, number of tasks, 1 to 100000/);
+    expect(() => parseCell("%%threads -n 1e9\n1")).toThrow(/-n takes a whole number from 1 to 10000, not '1e9'/);
+    expect(() => parseCell("%%threads -n\n1")).toThrow(/-n needs a value: -n N, number of tasks, 1 to 10000/);
     expect(() => parseCell("%%threads -w\n1")).toThrow(/-w needs a value/);
     expect(() => parseCell("%%threads --share 1a\n1")).toThrow(/--share takes names/);
   });
@@ -48,7 +48,7 @@ describe("parseCell", () => {
     expect(help.kind).toBe("text");
     expect(help.kind === "text" && help.text).toMatch(/--timeout DURATION/);
     // The bounds the refusals name are the ones help states.
-    expect(help.kind === "text" && help.text).toMatch(/-n, --tasks N +number of tasks, 1 to 100000/);
+    expect(help.kind === "text" && help.text).toMatch(/-n, --tasks N +number of tasks, 1 to 10000/);
     expect(help.kind === "text" && help.text).toMatch(/-w, --workers W +pool size, 1 to 256/);
     const ls = parseCell("%lsmagic");
     expect(ls.kind === "text" && ls.text).toMatch(/%%processes/);
