@@ -153,7 +153,7 @@ export class Kernel {
     } catch (e) {
       log(`${type} failed: ${e instanceof Error ? e.stack : String(e)}`);
       const replyType = type.replace(/_request$/, "_reply");
-      if (replyType !== type) this.sendReply(channel, request, replyType, failed(toErrorContent(e)));
+      if (replyType !== type) this.sendReply(channel, request, replyType, failed(toErrorContent(e, `answering ${type}`)));
     } finally {
       this.publisher.publish(parent, "status", { execution_state: "idle" });
     }

@@ -27,12 +27,13 @@ export class KernelError extends Error {
 /**
  * The error content for anything that escaped to the kernel core: a KernelError says itself;
  * anything else is a fault in the kernel, and the notebook says so (its stack goes to the log).
+ * `doing` is what the kernel was at, as the learner would put it.
  */
-export function toErrorContent(thrown: unknown): ErrorFields {
+export function toErrorContent(thrown: unknown, doing = "running this cell"): ErrorFields {
   if (thrown instanceof KernelError) return thrown.toErrorFields();
   const what = describe(thrown);
-  return new KernelError("internal", "InternalError", `the kernel failed while running this cell: ${what}`, [
-    "This is a fault in the kernel, not in your cell. The kernel is still running; its log has the stack.",
+  return new KernelError("internal", "InternalError", `the kernel failed while ${doing}: ${what}`, [
+    "This is a fault in the kernel, not in your code. The kernel is still running; its log has the stack.",
   ]).toErrorFields();
 }
 

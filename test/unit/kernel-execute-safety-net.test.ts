@@ -41,7 +41,7 @@ describe("ExecuteHandler's safety net", () => {
       expect(String((result.reply as { evalue: string }).evalue)).toContain("TypeError: cannot read 'x' of undefined");
       expect(published.map((p) => p.type)).toEqual(["execute_input", "error"]);
       expect(published[1].content).toMatchObject({ ename: "InternalError" });
-      expect((published[1].content as { traceback: string[] }).traceback.join("\n")).toMatch(/fault in the kernel, not in your cell/);
+      expect((published[1].content as { traceback: string[] }).traceback.join("\n")).toMatch(/fault in the kernel, not in your code/);
       expect(result.stopOnError).toBe(true);
       expect(logged.mock.calls.map((c) => c[0]).join("\n")).toMatch(/TypeError: cannot read 'x' of undefined\n\s+at /);
     } finally {
@@ -65,5 +65,6 @@ describe("toErrorContent", () => {
   it("describes what is not an Error, even what cannot be turned into a string", () => {
     expect(toErrorContent("plain").evalue).toMatch(/plain$/);
     expect(toErrorContent(Object.create(null)).evalue).toMatch(/\[object Object\]$/);
+    expect(toErrorContent(new Error("x"), "answering complete_request").evalue).toBe("the kernel failed while answering complete_request: Error: x");
   });
 });
