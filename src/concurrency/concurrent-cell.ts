@@ -13,6 +13,8 @@ import { OwnReportDisplay, ReportTracker, ReportView } from "./report-tracker";
 import { TaskOutput } from "./task-output";
 import { TaskInput, TaskProgram } from "./task-protocol";
 import { CaptureError } from "./capture/capture-error";
+import { ExpressionResult, mapItems } from "./map-items";
+import { MagicUsageError } from "../magics/magic-error";
 import { NotebookNameInfo, planCapture } from "./capture/plan-capture";
 import { exportsAssignments } from "./capture/notebook-references";
 import { usableCores } from "./cores";
@@ -29,7 +31,7 @@ export interface ConcurrentCellHost {
   info: NotebookNameInfo;
   freeIdentifiers(source: string): Promise<string[]>;
   /** Evaluate a TypeScript expression in the notebook (for --map). */
-  evaluate(expression: string): Promise<unknown>;
+  evaluate(expression: string): Promise<ExpressionResult>;
   /** Run compiled code on the kernel's thread and return the function it leaves in BODY_VAR. */
   loadBody(js: string, filename: string, positions: CellSource): Promise<(task: TaskInput & { signal: AbortSignal }) => unknown>;
   executor(kind: ExecutorKind): Executor;
@@ -39,6 +41,8 @@ export interface ConcurrentCellHost {
 
 export interface ConcurrentCell {
   executor: ExecutorKind;
+  /** How stack frames and type errors name the cell, e.g. `Cell[7]`: the same as for any cell. */
+  filename: string;
   options: ConcurrencyOptions;
   body: string;
   title: string;
@@ -60,20 +64,24 @@ export async function runConcurrentCell(
   if (onMain && cell.options.memoryMb !== undefined) {
     return usage(`--memory caps each worker's heap, but %%${cell.executor} runs its tasks on the kernel's own thread; use %%threads or %%processes`);
   }
+  // Tasks on the kernel's thread read notebook names directly and copy nothing, but a --share of a
+  // name no cell defined is a mistake all the same, and should read the same under every magic.
+  const unknown = onMain ? (cell.options.share ?? []).filter((n) => !Object.prototype.hasOwnProperty.call(host.values, n) && !host.info.importOf(n)) : [];
+  if (unknown.length) throw new CaptureError(`--share names ${unknown.map((n) => `'${n}'`).join(", ")}, which no cell has defined`);
   const converted = await host.compile(wrapBody(cell.body));
-  if (converted.kind === "diagnostics") return { kind: "error", error: formatDiagnostics(`${cell.title}\n${cell.body}`, converted.diagnostics) };
+  if (converted.kind === "diagnostics") return { kind: "error", error: formatDiagnostics(`${cell.title}\n${cell.body}`, converted.diagnostics, cell.filename) };
 
-  const items = cell.options.map === undefined ? undefined : await mapItems(host, cell.options.map);
+  const items = cell.options.map === undefined ? undefined : await mapItems((e) => host.evaluate(e), cell.options.map, cell.options.tasks);
   const n = cell.options.tasks ?? items?.length ?? usableCores();
   if (items && items.length < n) {
-    return usage(`--map gave ${items.length} items but -n asks for ${n} tasks`);
+    return usage(`--map ${cell.options.map} gave ${items.length} items, but -n asks for ${n} tasks; leave out -n, or ask for at most ${items.length}`);
   }
   const tasks: TaskInput[] = Array.from({ length: n }, (_, i) => ({ i, n, id: randomUUID(), item: items?.[i] }));
   const workers = onMain ? (cell.executor === "serial" ? 1 : n) : cell.options.workers ?? Math.min(n, DEFAULT_MAX_WORKERS);
 
   // The wrapper's first line stands where the magic line stood, so compiled lines map to cell lines.
   const positions = { map: converted.lineMap, source: `${cell.title}\n${cell.body}` };
-  const filename = `${cell.title.split(/\s/)[0]} task body`;
+  const filename = cell.filename;
   let job: { body?: Awaited<ReturnType<ConcurrentCellHost["loadBody"]>>; program?: TaskProgram };
   try {
     if (onMain) {
@@ -142,7 +150,7 @@ export async function runConcurrentCell(
   report.onFinished?.(final);
 
   const failures = results.flatMap((r, i) => (r.status === "error" || r.status === "crashed" ? [{ i, error: r.error }] : []));
-  if (failures.length) return { kind: "error", error: taskFailure(failures, n) };
+  if (failures.length) return { kind: "error", error: taskFailure(failures, n, (i) => taskOutput.stderrTail(i)) };
   if (stop.signal.aborted) {
     const ename = stop.signal.reason === "timeout" ? "TimeoutError" : "KeyboardInterrupt";
     const evalue = stopped ? `${why}: ${stopped} of ${n} tasks did not finish (${taskList(stoppedTasks)})` : `${why} as the last task finished`;
@@ -150,12 +158,6 @@ export async function runConcurrentCell(
   }
   const values = results.map((r) => (r.status === "ok" ? r.value : undefined));
   return { kind: "ok", result: render(values) };
-}
-
-async function mapItems(host: ConcurrentCellHost, expr: string): Promise<unknown[]> {
-  const value = await host.evaluate(expr);
-  if (!Array.isArray(value)) throw new CaptureError(`--map ${expr} must give an array, not ${typeof value}`);
-  return value;
 }
 
 /** "task 1", "tasks 0, 2 and 5", "tasks 0, 1, 2, … (40 in all)". */
@@ -167,16 +169,18 @@ function taskList(indices: number[]): string {
 }
 
 function usage(message: string): ExecuteOutcome {
-  return { kind: "error", error: { ename: "UsageError", evalue: message, traceback: [`UsageError: ${message}`] } };
+  return { kind: "error", error: new MagicUsageError(message).toErrorFields() };
 }
 
-function taskFailure(failures: { i: number; error: ErrorFields }[], n: number): ErrorFields {
+function taskFailure(failures: { i: number; error: ErrorFields }[], n: number, stderrTail: (i: number) => string[]): ErrorFields {
   const first = failures[0];
-  const traceback = failures.flatMap(({ i, error }) => [
-    `[task ${i}] ${error.ename}: ${error.evalue}`,
-    // Frames, and the cell line quoted under the first of them.
-    ...error.traceback.filter((l) => /^\s+(at |\d+ \| )/.test(l)).map((l) => `[task ${i}] ${l}`),
-  ]);
+  const traceback = failures.flatMap(({ i, error }) => {
+    // Frames, and the cell line quoted under the first of them; a lost worker's lines are all its account.
+    const detail = error.ename === "WorkerCrashed" ? error.traceback : error.traceback.filter((l) => /^\s+(at |\d+ \| )/.test(l));
+    const stderr = stderrTail(i);
+    const wrote = stderr.length ? ["it wrote to stderr last:", ...stderr.map((l) => `  ${l}`)] : [];
+    return [`${error.ename}: ${error.evalue}`, ...detail, ...wrote].map((l) => `[task ${i}] ${l}`);
+  });
   return {
     ename: failures.every((f) => f.error.ename === "WorkerCrashed") ? "WorkerCrashed" : "TaskError",
     evalue: `${failures.length} of ${n} tasks failed; first: task ${first.i}: ${first.error.ename}: ${first.error.evalue}`,

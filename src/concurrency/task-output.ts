@@ -2,6 +2,10 @@ import { CellOutput } from "../interpreter/interpreter";
 import { WriteCallbacks } from "../interpreter/runtime/write-callbacks";
 import { BudgetLimits, ByteBudget, charge, chargeFor, refund } from "../transport/byte-budget";
 
+/** How many of a task's last stderr lines its error repeats, and how much of each. */
+const TAIL_LINES = 5;
+const TAIL_LINE_CHARS = 200;
+
 /**
  * Task output as the notebook shows it: whole lines prefixed `[task i]`, in arrival order, or
  * (with --group) held back and shown task by task at the end. Partial lines wait per task for
@@ -10,6 +14,7 @@ import { BudgetLimits, ByteBudget, charge, chargeFor, refund } from "../transpor
 export class TaskOutput {
   private readonly partial = new Map<string, string>();
   private readonly grouped = new Map<number, { name: "stdout" | "stderr"; text: string }[]>();
+  private readonly stderrTails = new Map<number, string[]>();
 
   constructor(
     private readonly output: CellOutput,
@@ -45,12 +50,27 @@ export class TaskOutput {
     this.grouped.clear();
   }
 
+  /** The last lines a task wrote to stderr: a failed task's error repeats them under its frames. */
+  stderrTail(task: number): string[] {
+    return this.stderrTails.get(task) ?? [];
+  }
+
   private emit(task: number, name: "stdout" | "stderr", lines: string): void {
+    if (name === "stderr") this.keepTail(task, lines);
     const text = lines.replace(/^(?=.)/gm, `[task ${task}] `);
     if (!this.group) return this.output.stream(name, text);
     const list = this.grouped.get(task) ?? [];
     list.push({ name, text });
     this.grouped.set(task, list);
+  }
+
+  private keepTail(task: number, lines: string): void {
+    const tail = this.stderrTails.get(task) ?? [];
+    for (const line of lines.split("\n")) {
+      if (line.trim() === "") continue;
+      tail.push(line.length > TAIL_LINE_CHARS ? `${line.slice(0, TAIL_LINE_CHARS - 1)}…` : line);
+    }
+    this.stderrTails.set(task, tail.slice(-TAIL_LINES));
   }
 }
 

@@ -16,7 +16,7 @@ export interface TaskProgram {
   /** The compiled body: defines the task function and leaves it in `exports[bodyVar]`. */
   js: string;
   bodyVar: string;
-  /** How the task body's stack frames name it, e.g. "Cell[7] task body". */
+  /** How the task body's stack frames name it: its cell, e.g. "Cell[7]", as any cell's frames do. */
   filename: string;
   /** How `js` maps back to the cell (its whole text, magic line included), for stack frames. */
   positions?: CellSource;

@@ -4,6 +4,7 @@ import { formatDiagnostics } from "./typescript/diagnostics";
 import { toErrorFields } from "./runtime/error-fields";
 import { KeyboardInterrupt } from "./runtime/interrupt-error";
 import { chooseLoops, formatTime, formatTimeit } from "../magics/time-format";
+import { CompiledCell } from "./runtime/cell-runner";
 
 /** The name %timeit's compiled function is left under. */
 const TIMEIT_VAR = "tsck_timeit_fn";
@@ -15,15 +16,16 @@ export interface TimingHost {
   executeCode(request: ExecuteRequest): Promise<ExecuteOutcome>;
   compile(code: string): Promise<ConvertResult>;
   /** Run compiled code that defines `name` and return it, keeping `name` out of the notebook. */
-  loadOwn(js: string, name: string): Promise<unknown>;
+  loadOwn(js: string, name: string, script?: Pick<CompiledCell, "filename" | "positions">): Promise<unknown>;
   guard<T>(output: CellOutput, fn: (signal: AbortSignal) => Promise<T>): Promise<T>;
 }
 
 /** %time: run the code once as a cell, then say how long it took. */
-export async function timeCell(host: TimingHost, request: ExecuteRequest, code: string): Promise<ExecuteOutcome> {
+/** `line` is the cell line the code starts on; blank lines put it there, so errors name cell lines. */
+export async function timeCell(host: TimingHost, request: ExecuteRequest, code: string, line: number): Promise<ExecuteOutcome> {
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const outcome = await host.executeCode({ ...request, code });
+  const outcome = await host.executeCode({ ...request, code: "\n".repeat(line) + code });
   const wall = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   request.output.stream("stdout", formatTime({ wallSeconds: wall, userSeconds: cpu.user / 1e6, systemSeconds: cpu.system / 1e6 }) + "\n");
@@ -31,12 +33,20 @@ export async function timeCell(host: TimingHost, request: ExecuteRequest, code: 
 }
 
 /** %timeit: compile the code once into a function and time many calls of it. */
-export async function timeitCell(host: TimingHost, request: ExecuteRequest, code: string): Promise<ExecuteOutcome> {
+export async function timeitCell(host: TimingHost, request: ExecuteRequest, code: string, line: number): Promise<ExecuteOutcome> {
   const isAsync = /\bawait\b/.test(code);
-  const wrapped = `const ${TIMEIT_VAR} = ${isAsync ? "async " : ""}() => {\n${code}\n};\n${TIMEIT_VAR}`;
+  // In a %%timeit cell the wrapper's first line stands where the magic line stood, so the wrapped
+  // lines are the cell's lines; %timeit's code shares its line with the magic, one line up.
+  const inCell = line > 0;
+  const before = inCell ? "\n".repeat(line - 1) : "";
+  const wrapped = `${before}const ${TIMEIT_VAR} = ${isAsync ? "async " : ""}() => {\n${code}\n};\n${TIMEIT_VAR}`;
+  const filename = `Cell[${request.executionCount}]`;
   const converted = await host.compile(wrapped);
-  if (converted.kind === "diagnostics") return { kind: "error", error: formatDiagnostics(wrapped, converted.diagnostics) };
-  const fn = (await host.loadOwn(converted.js, TIMEIT_VAR)) as () => unknown;
+  if (converted.kind === "diagnostics") {
+    return { kind: "error", error: formatDiagnostics(wrapped, converted.diagnostics, filename, inCell ? 0 : -1) };
+  }
+  const script = inCell ? { filename, positions: { map: converted.lineMap, source: request.code } } : undefined;
+  const fn = (await host.loadOwn(converted.js, TIMEIT_VAR, script)) as () => unknown;
   return host.guard(request.output, async (signal): Promise<ExecuteOutcome> => {
     try {
       const once = async (loops: number) => {

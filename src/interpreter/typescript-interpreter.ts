@@ -26,7 +26,7 @@ import { KeyboardInterrupt } from "./runtime/interrupt-error";
 import { formatDiagnostics } from "./typescript/diagnostics";
 import { typescriptVersion, kernelVersion } from "../versions";
 import { parseCell } from "../magics/magic-registry";
-import { MagicUsageError } from "../magics/magic-error";
+import { KernelError } from "../protocol/kernel-error";
 import { BODY_VAR, ConcurrentCellHost, runConcurrentCell, wrapBody } from "../concurrency/concurrent-cell";
 import { Executor } from "../concurrency/executor";
 import { ExecutorKind } from "../concurrency/timing";
@@ -34,6 +34,7 @@ import { MainThreadExecutor } from "../concurrency/executors/main-thread-executo
 import { PoolExecutor } from "../concurrency/executors/pool-executor";
 import { NotebookRegistry } from "./notebook-registry";
 import { runCompareCell } from "../concurrency/compare-cell";
+import { ExpressionResult } from "../concurrency/map-items";
 import { TimingHost, timeCell, timeitCell } from "./timing-magics";
 import { InterruptGate } from "../transport/interrupt-gate";
 
@@ -95,19 +96,25 @@ export class TypeScriptInterpreter implements Interpreter {
   }
 
   async execute(request: ExecuteRequest): Promise<ExecuteOutcome> {
-    let parsed;
     try {
-      parsed = parseCell(request.code);
+      return await this.executeParsed(request);
     } catch (e) {
-      if (e instanceof MagicUsageError) return { kind: "error", error: { ename: e.name, evalue: e.message, traceback: [`${e.name}: ${e.message}`] } };
+      // The kernel's own refusals (a bad flag, a name a worker cannot get) are the cell's outcome;
+      // anything else is left to the kernel core's safety net, which logs its stack.
+      if (e instanceof KernelError) return { kind: "error", error: e.toErrorFields() };
       throw e;
     }
+  }
+
+  private async executeParsed(request: ExecuteRequest): Promise<ExecuteOutcome> {
+    const parsed = parseCell(request.code);
     if (parsed.kind === "text") {
       request.output.stream("stdout", parsed.text + "\n");
       return { kind: "ok" };
     }
     if (parsed.kind === "concurrency") {
-      const { executor, ...cell } = parsed;
+      const { executor, ...rest } = parsed;
+      const cell = { ...rest, filename: `Cell[${request.executionCount}]` };
       return this.runner.guard(request.output, (signal) =>
         executor === "compare"
           ? runCompareCell(this.concurrencyHost(), cell, request.output, signal)
@@ -115,8 +122,8 @@ export class TypeScriptInterpreter implements Interpreter {
       );
     }
     if (parsed.kind === "timing") {
-      const code = parsed.code;
-      return parsed.mode === "time" ? timeCell(this.timingHost(), request, code) : timeitCell(this.timingHost(), request, code);
+      const { code, line } = parsed;
+      return parsed.mode === "time" ? timeCell(this.timingHost(), request, code, line) : timeitCell(this.timingHost(), request, code, line);
     }
     return this.executeCode(request);
   }
@@ -131,7 +138,7 @@ export class TypeScriptInterpreter implements Interpreter {
       return { kind: "error", error: toErrorFields(new KeyboardInterrupt("Interrupted before the cell started")) };
     }
     if (converted.kind === "diagnostics") {
-      return { kind: "error", error: formatDiagnostics(request.code, converted.diagnostics) };
+      return { kind: "error", error: formatDiagnostics(request.code, converted.diagnostics, filename) };
     }
     this.cellRequire.addTranspiled(converted.sideOutputs);
     try {
@@ -204,7 +211,7 @@ export class TypeScriptInterpreter implements Interpreter {
     return {
       executeCode: (r) => this.executeCode(r),
       compile: (code) => this.compile(code),
-      loadOwn: (js, name) => this.loadOwn(js, name),
+      loadOwn: (js, name, script) => this.loadOwn(js, name, script),
       guard: (output, fn) => this.runner.guard(output, fn),
     };
   }
@@ -248,14 +255,11 @@ export class TypeScriptInterpreter implements Interpreter {
   }
 
   /** A TypeScript expression's value in the notebook, without touching its declarations. */
-  private async evaluateValue(expression: string): Promise<unknown> {
+  private async evaluateValue(expression: string): Promise<ExpressionResult> {
     const converted = await this.compile(expression);
-    if (converted.kind === "diagnostics") {
-      const f = formatDiagnostics(expression, converted.diagnostics);
-      throw new MagicUsageError(`${expression}: ${f.evalue}`);
-    }
+    if (converted.kind === "diagnostics") return converted;
     await this.runner.run({ js: converted.js, hasTopLevelAwait: converted.hasTopLevelAwait, filename: "expression" }, silentOutput);
-    return this.takeLastValue(converted.lastExpressionVar);
+    return { kind: "value", value: this.takeLastValue(converted.lastExpressionVar) };
   }
 
   private context(): string {
@@ -275,7 +279,7 @@ export class TypeScriptInterpreter implements Interpreter {
 
   private async evaluateOne(expr: string, output: CellOutput): Promise<ExpressionValue> {
     const converted = await this.compile(expr);
-    if (converted.kind === "diagnostics") return { status: "error", ...formatDiagnostics(expr, converted.diagnostics) };
+    if (converted.kind === "diagnostics") return { status: "error", ...formatDiagnostics(expr, converted.diagnostics, "user_expression") };
     try {
       await this.runner.run(
         { js: converted.js, hasTopLevelAwait: converted.hasTopLevelAwait, filename: "user_expression" },

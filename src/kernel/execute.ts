@@ -1,11 +1,13 @@
 import { Replies, ShellRequests } from "../protocol/content";
 import { Envelope } from "../protocol/message";
-import { Interpreter } from "../interpreter/interpreter";
+import { ExecuteOutcome, Interpreter } from "../interpreter/interpreter";
 import { IopubPublisher } from "./publisher";
 import { StdinBroker } from "./stdin-broker";
 import { History } from "./history";
 import { RequestOutput } from "./request-output";
 import { failed, ok } from "./replies";
+import { log } from "./log";
+import { toErrorContent } from "../protocol/kernel-error";
 
 export interface ExecuteResult {
   reply: Replies["execute_reply"];
@@ -42,7 +44,7 @@ export class ExecuteHandler {
     if (storeHistory) this.history.record(count, c.code);
 
     const output = new RequestOutput(request, this.publisher, this.stdin, c.allow_stdin !== false);
-    const outcome = await this.interpreter.execute({ code: c.code, executionCount: count, silent, output });
+    const outcome = await this.interpreter.execute({ code: c.code, executionCount: count, silent, output }).catch(escaped);
     const metadata = { started, dependencies_met: true, status: outcome.kind };
 
     if (outcome.kind === "error") {
@@ -59,11 +61,27 @@ export class ExecuteHandler {
       if (storeHistory && typeof text === "string") this.history.recordOutput(count, text);
     }
     const expressions = c.user_expressions && typeof c.user_expressions === "object" ? c.user_expressions : {};
-    const userExpressions = await this.interpreter.evaluate(expressions, output);
+    const userExpressions = await this.interpreter.evaluate(expressions, output).catch((e: unknown) => {
+      logEscaped("user_expressions", e);
+      return {};
+    });
     return {
       reply: ok({ execution_count: count, user_expressions: userExpressions, payload: [] }),
       metadata,
       stopOnError: false,
     };
   }
+}
+
+/**
+ * The safety net under every cell: whatever the interpreter let escape still ends as an error the
+ * notebook shows, with the cell's count, instead of a bare error reply that only the log explains.
+ */
+function escaped(thrown: unknown): ExecuteOutcome {
+  logEscaped("execute_request", thrown);
+  return { kind: "error", error: toErrorContent(thrown) };
+}
+
+function logEscaped(what: string, thrown: unknown): void {
+  log(`${what}: the interpreter let this escape: ${thrown instanceof Error ? thrown.stack : String(thrown)}`);
 }

@@ -4,7 +4,7 @@ import { Envelope } from "../protocol/message";
 import { answer, Identity } from "../protocol/build";
 import { Delivery, IncomingChannel, KernelTransport } from "../transport/types";
 import { Interpreter } from "../interpreter/interpreter";
-import { toErrorFields } from "../interpreter/runtime/error-fields";
+import { toErrorContent } from "../protocol/kernel-error";
 import { IopubPublisher } from "./publisher";
 import { StdinBroker } from "./stdin-broker";
 import { History } from "./history";
@@ -153,7 +153,7 @@ export class Kernel {
     } catch (e) {
       log(`${type} failed: ${e instanceof Error ? e.stack : String(e)}`);
       const replyType = type.replace(/_request$/, "_reply");
-      if (replyType !== type) this.sendReply(channel, request, replyType, failed(toErrorFields(e)));
+      if (replyType !== type) this.sendReply(channel, request, replyType, failed(toErrorContent(e, `answering ${type}`)));
     } finally {
       this.publisher.publish(parent, "status", { execution_state: "idle" });
     }

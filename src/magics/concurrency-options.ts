@@ -31,6 +31,17 @@ function positiveInt(flag: string, value: string, max: number): number {
   return n;
 }
 
+/**
+ * Most tasks a cell may ask for: far past any lesson. Ten thousand tasks that do nothing already
+ * take seconds of the kernel's own bookkeeping (ids, lanes, the report); ten times more took over
+ * a minute, when the instrument and not the lesson is what the learner would be timing. Checked
+ * on the flag's text, so that -n 1e9 is refused before anything is allocated.
+ */
+export const MAX_TASKS = 10_000;
+/** Most workers a pool may get: each is a thread or process with its own heap. */
+export const MAX_WORKERS = 256;
+/** Node fires a timer set past 2^31-1 ms at once; a day is well inside that and past any lesson. */
+const MAX_TIMEOUT_MS = 24 * 3_600_000;
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 /** Below this a worker cannot even load its own code, so a smaller limit would only fail at start-up. */
 const MIN_MEMORY_MB = 16;
@@ -38,24 +49,25 @@ const MIN_MEMORY_MB = 16;
 const MAX_MEMORY_MB = 1024 * 1024;
 
 export const CONCURRENCY_FLAGS: FlagSpec[] = [
-  { names: ["-n", "--tasks"], value: "N", help: "number of tasks (default: the number of cores, or the --map length)",
-    apply: (o, v, f) => (o.tasks = positiveInt(f, v, 100_000)) },
-  { names: ["-w", "--workers"], value: "W", help: "pool size; extra tasks queue for a free worker",
-    apply: (o, v, f) => (o.workers = positiveInt(f, v, 256)) },
-  { names: ["--map"], value: "EXPR", help: "an array expression; task.item is its element i",
+  { names: ["-n", "--tasks"], value: "N", help: `number of tasks, 1 to ${MAX_TASKS} (default: the number of cores, or the --map length)`,
+    apply: (o, v, f) => (o.tasks = positiveInt(f, v, MAX_TASKS)) },
+  { names: ["-w", "--workers"], value: "W", help: `pool size, 1 to ${MAX_WORKERS}; extra tasks queue for a free worker`,
+    apply: (o, v, f) => (o.workers = positiveInt(f, v, MAX_WORKERS)) },
+  { names: ["--map"], value: "EXPR", help: `an array (or a promise of one), at most ${MAX_TASKS} items; task.item is its element i`,
     apply: (o, v) => (o.map = v) },
-  { names: ["--timeout"], value: "DURATION", help: "stop tasks still running after e.g. 500ms, 2s",
+  { names: ["--timeout"], value: "DURATION", help: "stop tasks still running after e.g. 500ms, 2s, 1m (up to 24h)",
     apply: (o, v, f) => {
       const ms = parseDuration(v);
-      if (ms === undefined || ms <= 0) throw new MagicUsageError(`${f} takes a duration such as 500ms, 2s or 1m, not '${v}'`);
+      if (ms === undefined || ms <= 0 || ms > MAX_TIMEOUT_MS) {
+        throw new MagicUsageError(`${f} takes a duration from 1ms to 24h, such as 500ms, 2s or 1m, not '${v}'`);
+      }
       o.timeoutMs = ms;
     } },
-  { names: ["--memory"], value: "SIZE", help: "cap each worker's heap, e.g. 64mb or 1g (%%threads, %%processes)",
+  { names: ["--memory"], value: "SIZE", help: `cap each worker's heap, ${MIN_MEMORY_MB}mb to ${MAX_MEMORY_MB / 1024}g, e.g. 64mb or 1g (%%threads, %%processes)`,
     apply: (o, v, f) => {
       const mb = parseSizeMb(v);
-      if (mb === undefined) throw new MagicUsageError(`${f} takes a heap size such as 64mb, 512m or 1g, not '${v}'`);
-      if (mb < MIN_MEMORY_MB || mb > MAX_MEMORY_MB) {
-        throw new MagicUsageError(`${f} takes a heap size from ${MIN_MEMORY_MB}mb to ${MAX_MEMORY_MB / 1024}g, not '${v}'`);
+      if (mb === undefined || mb < MIN_MEMORY_MB || mb > MAX_MEMORY_MB) {
+        throw new MagicUsageError(`${f} takes a heap size from ${MIN_MEMORY_MB}mb to ${MAX_MEMORY_MB / 1024}g, such as 64mb, 512m or 1g, not '${v}'`);
       }
       o.memoryMb = mb;
     } },
@@ -75,7 +87,11 @@ export const CONCURRENCY_FLAGS: FlagSpec[] = [
 export function splitWords(line: string): string[] {
   const words: string[] = [];
   const re = /"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|(\S+)/g;
-  for (let m = re.exec(line); m; m = re.exec(line)) words.push(m[1] ?? m[2] ?? m[3]);
+  for (let m = re.exec(line); m; m = re.exec(line)) {
+    // Inside quotes, \" \' and \\ stand for the character itself: "new Error(\"boom\")". Other
+    // escapes (\n in a string literal of a --map expression) are left for TypeScript to read.
+    words.push(m[3] ?? (m[1] ?? m[2]).replace(/\\(["'\\])/g, "$1"));
+  }
   return words;
 }
 
@@ -94,9 +110,9 @@ export function parseConcurrencyOptions(magic: string, words: string[]): Concurr
     if (spec.value) {
       if (eq > 0) value = word.slice(eq + 1);
       else if (k + 1 < words.length) value = words[++k];
-      else throw new MagicUsageError(`${flag} needs a value (${spec.value})`);
+      else throw new MagicUsageError(`${flag} needs a value: ${flag} ${spec.value}, ${spec.help}`);
     } else if (eq > 0) {
-      throw new MagicUsageError(`${flag} takes no value`);
+      throw new MagicUsageError(`${flag} takes no value; write just ${flag}`);
     }
     spec.apply(o, value, flag);
   }

@@ -1,7 +1,8 @@
+import { KernelError } from "../protocol/kernel-error";
+
 /** A magic line the kernel cannot accept; the message says what is valid instead. */
-export class MagicUsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "UsageError";
+export class MagicUsageError extends KernelError {
+  constructor(message: string, detail: string[] = []) {
+    super("usage", "UsageError", message, detail);
   }
 }

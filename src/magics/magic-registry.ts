@@ -15,8 +15,11 @@ export type ParsedCell =
       title: string;
     }
   | { kind: "text"; text: string }
-  /** %time / %%time / %timeit / %%timeit: run `code` as a cell and measure it. */
-  | { kind: "timing"; mode: "time" | "timeit"; code: string };
+  /**
+   * %time / %%time / %timeit / %%timeit: run `code` as a cell and measure it; `line` is the cell
+   * line (from 0) the code starts on, so that errors name the cell's own lines.
+   */
+  | { kind: "timing"; mode: "time" | "timeit"; code: string; line: number };
 
 interface CellMagicSpec {
   executor: ExecutorKind | "compare";
@@ -80,6 +83,7 @@ export function parseCell(code: string): ParsedCell {
   const start = code.search(/\S/);
   if (start < 0 || code[start] !== "%") return { kind: "code", code };
   const newline = code.indexOf("\n", start);
+  const magicLine = code.slice(0, start).split("\n").length - 1;
   const line = (newline < 0 ? code.slice(start) : code.slice(start, newline)).trimEnd();
   const rest = newline < 0 ? "" : code.slice(newline + 1);
   const isCell = line.startsWith("%%");
@@ -99,12 +103,12 @@ export function parseCell(code: string): ParsedCell {
     if (asksHelp) return { kind: "text", text: `%${name} CODE   or   %%${name} on the first line of a cell: ${TIMING_MAGICS[name]}` };
     const inline = line.slice(line.indexOf(rawName) + rawName.length).trim();
     if (isCell) {
-      if (inline) throw new MagicUsageError(`%%${name} takes no options; put the code on the lines below it`);
-      return { kind: "timing", mode, code: rest };
+      if (inline) throw new MagicUsageError(`%%${name} takes no options, not '${inline}'; put the code on the lines below it`);
+      return { kind: "timing", mode, code: rest, line: magicLine + 1 };
     }
     if (rest.trim() !== "") throw new MagicUsageError(`%${name} times the rest of its line; use %%${name} to time a whole cell`);
     if (!inline) throw new MagicUsageError(`%${name} needs code to time, e.g. %${name} countPrimes(0, 1e5)`);
-    return { kind: "timing", mode, code: inline };
+    return { kind: "timing", mode, code: inline, line: magicLine };
   }
   if (!isCell && Object.prototype.hasOwnProperty.call(LINE_MAGICS, name)) {
     if (rest.trim() !== "" || words.length > 1) {

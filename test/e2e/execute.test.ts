@@ -151,7 +151,7 @@ describe("execute_request", () => {
     const error = onlyOfType(exchange.iopub, "error").content;
     expect(error.ename).toBe("TSError");
     expect(String(error.evalue)).toContain("not assignable to type 'number'");
-    expect((error.traceback as string[]).join("\n")).toMatch(/line 2, column 7\b/);
+    expect((error.traceback as string[]).join("\n")).toMatch(/Cell\[\d+\]:2:7: /);
   });
 
   it("aborts the requests queued behind a failing cell when stop_on_error is set", async () => {

@@ -61,7 +61,7 @@ describe("TypeScript across cells and modules", () => {
     const { evalue, traceback } = await typeError("const ok = 1;\nconst bad: Point = { x: 1 };");
     expect(evalue).toContain("'y'");
     expect(evalue).toContain("Point");
-    expect(traceback).toMatch(/line 2, column 7\b/);
+    expect(traceback).toMatch(/Cell\[\d+\]:2:7: /);
   });
 
   it("keeps the types of earlier cells after a cell fails to type-check", async () => {
@@ -81,7 +81,7 @@ describe("TypeScript across cells and modules", () => {
   it("imports a local .ts module from the notebook's folder, with its types", async () => {
     expect(await session.value('import { double, label } from "./helper";\n`${double(21)} ${label}`')).toBe("'42 from helper'");
     const { traceback } = await typeError('double("21")');
-    expect(traceback).toMatch(/line 1, column 8\b/);
+    expect(traceback).toMatch(/Cell\[\d+\]:1:8: /);
   });
 
   it("imports a package from the notebook folder's node_modules, with its types", async () => {

@@ -43,3 +43,16 @@ describe("TaskOutput", () => {
     ]);
   });
 });
+
+describe("TaskOutput's stderr tail", () => {
+  it("keeps each task's last stderr lines, whole and cut to length, for its error", () => {
+    const out = new TaskOutput(sink().out, false);
+    for (let k = 0; k < 7; k++) out.write(1, "stderr", `line ${k}\n`);
+    out.write(1, "stdout", "not stderr\n");
+    out.write(2, "stderr", "x".repeat(500));
+    out.endTask(2);
+    expect(out.stderrTail(1)).toEqual(["line 2", "line 3", "line 4", "line 5", "line 6"]);
+    expect(out.stderrTail(2)).toEqual(["x".repeat(199) + "…"]);
+    expect(out.stderrTail(3)).toEqual([]);
+  });
+});

@@ -30,7 +30,10 @@ describe("parseCell", () => {
   it("rejects bad values with what is valid", () => {
     expect(() => parseCell("%%threads -n zero\n1")).toThrow(/-n takes a whole number from 1 to/);
     expect(() => parseCell("%%threads -n 0\n1")).toThrow(/-n takes a whole number/);
-    expect(() => parseCell("%%threads --timeout soon\n1")).toThrow(/--timeout takes a duration such as 500ms/);
+    expect(() => parseCell("%%threads --timeout soon\n1")).toThrow(/--timeout takes a duration from 1ms to 24h, such as 500ms/);
+    expect(() => parseCell("%%threads --timeout 25h\n1")).toThrow(/from 1ms to 24h.*not '25h'/);
+    expect(() => parseCell("%%threads -n 1e9\n1")).toThrow(/-n takes a whole number from 1 to 10000, not '1e9'/);
+    expect(() => parseCell("%%threads -n\n1")).toThrow(/-n needs a value: -n N, number of tasks, 1 to 10000/);
     expect(() => parseCell("%%threads -w\n1")).toThrow(/-w needs a value/);
     expect(() => parseCell("%%threads --share 1a\n1")).toThrow(/--share takes names/);
   });
@@ -44,6 +47,9 @@ describe("parseCell", () => {
     const help = parseCell("%%threads?");
     expect(help.kind).toBe("text");
     expect(help.kind === "text" && help.text).toMatch(/--timeout DURATION/);
+    // The bounds the refusals name are the ones help states.
+    expect(help.kind === "text" && help.text).toMatch(/-n, --tasks N +number of tasks, 1 to 10000/);
+    expect(help.kind === "text" && help.text).toMatch(/-w, --workers W +pool size, 1 to 256/);
     const ls = parseCell("%lsmagic");
     expect(ls.kind === "text" && ls.text).toMatch(/%%processes/);
   });
@@ -55,10 +61,15 @@ describe("parseDuration and splitWords", () => {
     expect(parseDuration("1.5s")).toBe(1500);
     expect(parseDuration("2")).toBe(2000);
     expect(parseDuration("1m")).toBe(60000);
+    expect(parseDuration("2h")).toBe(7_200_000);
     expect(parseDuration("fast")).toBeUndefined();
   });
 
   it("keeps quoted words together", () => {
     expect(splitWords(`-n 2 --map 'xs.slice(0, 2)'`)).toEqual(["-n", "2", "--map", "xs.slice(0, 2)"]);
+  });
+
+  it("reads \\\" \\' and \\\\ inside quotes as the character, and leaves other escapes to TypeScript", () => {
+    expect(splitWords(`--map "f(\\"a\\")" 'it\\'s' "a\\nb"`)).toEqual(["--map", `f("a")`, "it's", "a\\nb"]);
   });
 });

@@ -1,7 +1,8 @@
+import { KernelError } from "../../protocol/kernel-error";
+
 /** A notebook name a worker cannot get a copy of; raised before any task starts. */
-export class CaptureError extends Error {
+export class CaptureError extends KernelError {
   constructor(message: string) {
-    super(message);
-    this.name = "CaptureError";
+    super("capture", "CaptureError", message);
   }
 }

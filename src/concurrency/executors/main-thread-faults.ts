@@ -26,8 +26,9 @@ export class TaskExit extends Error {
   /** Whether the task took the failure (it had not ended yet). */
   taken = false;
 
-  constructor(task: number, code: number) {
-    super(`task ${task} called process.exit(${code}); on the kernel's thread that ends the task, not the kernel`);
+  constructor(code: number) {
+    // No task number: the cell's error puts `[task i]` before it.
+    super(`the task called process.exit(${code}); on the kernel's thread that ends the task, not the kernel`);
     this.name = "ProcessExit";
   }
 }
@@ -42,7 +43,7 @@ export function guardProcessExit(): void {
   process.exit = ((code?: number | string | null) => {
     const sink = owner.getStore();
     if (!sink) return exit(code as number | undefined);
-    const error = new TaskExit(sink.i, Number(code ?? 0) || 0);
+    const error = new TaskExit(Number(code ?? 0) || 0);
     error.taken = sink.fail(toErrorFields(error));
     // Like exit, nothing after the call may run; unlike exit, the rest of the notebook goes on.
     throw error;

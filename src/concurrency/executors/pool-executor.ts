@@ -58,23 +58,39 @@ export class PoolExecutor implements Executor {
 function taskResult(i: number, end: TaskEnd, where: string, memoryMb: number | undefined): TaskResult {
   if (end.status === "ok") return { status: "ok", value: end.value };
   if (end.status === "error") return { status: "error", error: end.error };
-  return { status: "crashed", error: { ename: "WorkerCrashed", evalue: lossMessage(i, end.cause, where, memoryMb), traceback: [] } };
+  const stderr = "stderrTail" in end.cause ? stderrLines(end.cause.stderrTail) : [];
+  return { status: "crashed", error: { ename: "WorkerCrashed", evalue: lossMessage(end.cause, where, memoryMb), traceback: stderr } };
 }
 
-function lossMessage(i: number, cause: WorkerLoss, where: string, memoryMb: number | undefined): string {
-  const its = `task ${i}: its worker${where ? ` (${where})` : ""}`;
+/** Worded without the task's number: the cell's error puts `[task i]` before it. */
+function lossMessage(cause: WorkerLoss, where: string, memoryMb: number | undefined): string {
+  const worker = `its worker${where ? ` (${where})` : ""}`;
   switch (cause.kind) {
     case "process-exit":
-      return `task ${i} called process.exit(${cause.code})`;
+      return `the task called process.exit(${cause.code}), which ends its worker`;
     case "out-of-memory":
-      return `task ${i} ran out of memory (${memoryMb === undefined ? "Node's default heap limit; --memory sets one" : `limit ${memoryMb} MB`})`;
+      return memoryMb === undefined
+        ? "the task ran out of memory: its worker reached Node's default heap limit (this cell set no --memory); --memory 2g raises it, if the machine has that much"
+        : `the task ran out of memory: its worker reached the --memory ${memoryMb}mb limit this cell set; raise --memory, or make each task hold less`;
     case "signal":
-      return `${its} was killed by ${cause.signal}`;
+      return `${worker} was killed by ${cause.signal}`;
     case "exited":
-      return `${its} exited with code ${cause.code}`;
+      return `${worker} exited with code ${cause.code}`;
     case "failed":
-      return `${its} crashed: ${cause.message}`;
+      return `${worker} crashed: ${cause.message}`;
     case "unsent":
-      return `task ${i} could not be sent to its worker: ${cause.message}`;
+      return `the task could not be sent to its worker: ${cause.message}`;
   }
+}
+
+/** The last lines a worker process wrote straight to its stderr: often the only account of a crash. */
+const STDERR_LINES = 6;
+
+/** V8's native stack after a fatal error: addresses in the node binary, nothing a learner can use. */
+const NATIVE_FRAME = /^\s*\d+: 0x[0-9a-f]+|^-+ Native stack trace -+$/;
+
+function stderrLines(tail: string | undefined): string[] {
+  const lines = (tail ?? "").split("\n").map((l) => l.trimEnd()).filter((l) => l.trim() !== "" && !NATIVE_FRAME.test(l));
+  if (lines.length === 0) return [];
+  return ["its process's stderr ended with:", ...lines.slice(-STDERR_LINES).map((l) => `  ${l.length > 200 ? l.slice(0, 199) + "…" : l}`)];
 }

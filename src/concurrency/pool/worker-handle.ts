@@ -7,11 +7,15 @@ import { taskOutputReceived } from "../task-output";
 import { createByteBudget } from "../../transport/byte-budget";
 
 /** Why a worker went away, as a value: the pool words it for each task the worker still held. */
-export type WorkerExit =
+export type WorkerExit = (
   | { kind: "exited"; code: number }
   | { kind: "signal"; signal: NodeJS.Signals }
   | { kind: "out-of-memory" }
-  | { kind: "failed"; message: string };
+  | { kind: "failed"; message: string }
+) & {
+  /** The end of what a process wrote to its own stderr (V8's fatal errors, say), for the notebook. */
+  stderrTail?: string;
+};
 
 export interface WorkerLimits {
   /** The heap limit (V8's old generation) in megabytes; Node's default when absent. */
@@ -93,9 +97,9 @@ export function spawnProcess(limits: WorkerLimits = {}): WorkerHandle {
   });
   const exited = new Promise<WorkerExit>((resolve) => {
     const settle = (code: number | null, signal: NodeJS.Signals | null) => {
-      if (signal && OUT_OF_MEMORY.test(stderrTail)) resolve({ kind: "out-of-memory" });
-      else if (signal) resolve({ kind: "signal", signal });
-      else resolve({ kind: "exited", code: code ?? 0 });
+      if (signal && OUT_OF_MEMORY.test(stderrTail)) resolve({ kind: "out-of-memory", stderrTail });
+      else if (signal) resolve({ kind: "signal", signal, stderrTail });
+      else resolve({ kind: "exited", code: code ?? 0, stderrTail });
     };
     child.once("exit", (code, signal) => setTimeout(() => settle(code, signal), CLOSE_WAIT_MS).unref());
     child.once("close", settle);
