@@ -19,6 +19,7 @@ import { expandShorthands, freeIdentifiers, importedNames } from "./source-analy
 import { installSourceMappedTypeScript } from "./source-mapped-typescript";
 import { shiftSourceLines } from "./source-map";
 import { loopChecks } from "./loop-checks-transform";
+import { hasTopLevelAwait } from "./top-level-await";
 
 if (!parentPort) throw new Error("compiler-worker must run as a worker thread");
 const port = parentPort;
@@ -31,7 +32,8 @@ const tslabConverter: typeof import("tslab/dist/converter") = require("tslab/dis
 const converter: Converter = tslabConverter.createConverter();
 
 function convert(declarations: string, code: string): ConvertResult {
-  const r = converter.convert(declarations, expandShorthands(ts, code));
+  const source = expandShorthands(ts, code);
+  const r = converter.convert(declarations, source);
   if (r.diagnostics.length > 0) {
     return {
       kind: "diagnostics",
@@ -51,7 +53,8 @@ function convert(declarations: string, code: string): ConvertResult {
     lineMap: shiftSourceLines(sourceMaps.take(r.output ?? "") ?? [], -1),
     declarations: r.declOutput ?? "",
     lastExpressionVar: r.lastExpressionVar,
-    hasTopLevelAwait: r.hasToplevelAwait === true,
+    // Not the converter's `hasToplevelAwait`, which misses `await (p)` and `for await` (see the module).
+    hasTopLevelAwait: hasTopLevelAwait(ts, source),
     sideOutputs: r.sideOutputs ?? [],
     imports: importedNames(ts, code),
   };
