@@ -56,6 +56,7 @@ export const IS_COMPLETE_CASES: IsCompleteCase[] = [
   ["const a = 1 2", invalid],
   ["const s = 'abc", invalid],
   ["const s = 'abc\\\\", invalid],
+  ["const s = 'abc\nconst t = 'd\\", invalid],
   ["const r = /abc", invalid],
   // Magics: a line magic runs as typed; a cell magic's body ends at a blank line.
   ["%lsmagic", complete],

@@ -60,7 +60,7 @@ export function completeness(ts: typeof TS, code: string): Completeness {
     } else if (opened !== undefined) {
       if (open.pop()?.kind !== opened) return { status: "invalid" };
     } else if (scanner.isUnterminated()) {
-      return unterminated(ts, token, code);
+      return unterminated(ts, token, code, scanner.getTextPos() === code.length);
     }
     previous = token;
     lastTokenEnd = scanner.getTextPos();
@@ -80,12 +80,12 @@ export function completeness(ts: typeof TS, code: string): Completeness {
 }
 
 /** A literal or comment that reaches the end of the code without being closed. */
-function unterminated(ts: typeof TS, token: TS.SyntaxKind, code: string): Completeness {
+function unterminated(ts: typeof TS, token: TS.SyntaxKind, code: string, atEnd: boolean): Completeness {
   const K = ts.SyntaxKind;
   // A template literal spans lines: the usual multi-line string. Its lines keep their own spacing.
   if (token === K.NoSubstitutionTemplateLiteral || token === K.TemplateTail) return { status: "incomplete", indent: "" };
   // A quoted string goes on to the next line only after a backslash; a regular expression never does.
-  if (token === K.StringLiteral && /(^|[^\\])(\\\\)*\\$/.test(code)) return { status: "incomplete", indent: "" };
+  if (token === K.StringLiteral && atEnd && /(^|[^\\])(\\\\)*\\$/.test(code)) return { status: "incomplete", indent: "" };
   return { status: "invalid" };
 }
 
