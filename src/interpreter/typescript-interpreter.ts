@@ -33,6 +33,7 @@ import { ExecutorKind } from "../concurrency/timing";
 import { MainThreadExecutor } from "../concurrency/executors/main-thread-executor";
 import { PoolExecutor } from "../concurrency/executors/pool-executor";
 import { NotebookRegistry } from "./notebook-registry";
+import { cellCompleteness } from "./cell-completeness";
 import { runCompareCell } from "../concurrency/compare-cell";
 import { ExpressionResult } from "../concurrency/map-items";
 import { TimingHost, timeCell, timeitCell } from "./timing-magics";
@@ -190,10 +191,7 @@ export class TypeScriptInterpreter implements Interpreter {
   }
 
   isComplete(code: string): Promise<IsCompleteStatus> {
-    const view = asTypeScript(code);
-    // A magic line alone is a complete request to run the magic (e.g. %lsmagic).
-    if (/^\s*%[^\n]*$/.test(code)) return Promise.resolve({ status: "complete" });
-    return this.compiler.request("isComplete", { code: view.from > 0 ? code.slice(view.from) : code });
+    return cellCompleteness(code, (typescript) => this.compiler.request("isComplete", { code: typescript }));
   }
 
   interrupt(): void {

@@ -59,8 +59,14 @@ export async function runKernel(connectionFile: string): Promise<void> {
     if (stopping) return;
     stopping = true;
     setTimeout(() => exit(code), SHUTDOWN_GRACE_MS).unref();
-    await interpreter.shutdown().catch((e) => log(`interpreter shutdown: ${String(e)}`));
-    await transport.close().catch((e) => log(`transport close: ${String(e)}`));
+    // Side by side: the replies are already on the wire, and the sockets must be closed before any
+    // exit, the grace exit included. An exit while a ZeroMQ socket is open on the transport thread
+    // aborts the process (SIGABRT, "terminate called after throwing an instance of 'Napi::Error'"),
+    // and stopping a compiler thread that is still loading TypeScript can outlast the grace on a busy machine.
+    await Promise.all([
+      interpreter.shutdown().catch((e) => log(`interpreter shutdown: ${String(e)}`)),
+      transport.close().catch((e) => log(`transport close: ${String(e)}`)),
+    ]);
     exit(code);
   };
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { kinds, KernelSession } from "./helpers";
+import { IS_COMPLETE_CASES } from "../support/is-complete-cases";
 
 describe("completion, inspection, is_complete and history", () => {
   let session: KernelSession;
@@ -98,13 +99,7 @@ describe("completion, inspection, is_complete and history", () => {
   });
 
   describe("is_complete_request", () => {
-    it.each([
-      ["const a = 1", { status: "complete" }],
-      ["function f() {", { status: "incomplete", indent: "  " }],
-      ["if (x) {\n  if (y) {", { status: "incomplete", indent: "    " }],
-      ["const = ;", { status: "invalid" }],
-      ["}", { status: "invalid" }],
-    ])("classifies %j", async (code, expected) => {
+    it.each(IS_COMPLETE_CASES)("classifies %j", async (code, expected) => {
       const { reply } = await session.request("shell", "is_complete_request", { code });
       expect(reply.content).toEqual(expected);
     });

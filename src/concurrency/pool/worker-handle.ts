@@ -48,6 +48,16 @@ const STDERR_TAIL = 4096;
  */
 const CLOSE_WAIT_MS = 500;
 
+/**
+ * V8 adds its young generation (three semi-spaces' worth) to the old-generation cap, and Node 24's
+ * V8 sizes it from the machine, not the cap: `--memory 64mb` gave a 256 MB heap there (112 MB on
+ * Node 20). A semi-space of a sixteenth of the cap (1 to 16 MB) keeps the heap near what was asked
+ * on every Node.
+ */
+function semiSpaceMb(memoryMb: number): number {
+  return Math.min(16, Math.max(1, Math.round(memoryMb / 16)));
+}
+
 export function spawnThread(limits: WorkerLimits = {}): WorkerHandle {
   // A thread's prints cross a MessagePort that never pushes back; the budget is how it waits for us.
   const outputBudget = createByteBudget();
@@ -55,7 +65,9 @@ export function spawnThread(limits: WorkerLimits = {}): WorkerHandle {
     stdout: false,
     stderr: false,
     workerData: { outputBudget },
-    ...(limits.memoryMb === undefined ? {} : { resourceLimits: { maxOldGenerationSizeMb: limits.memoryMb } }),
+    ...(limits.memoryMb === undefined
+      ? {}
+      : { resourceLimits: { maxOldGenerationSizeMb: limits.memoryMb, maxYoungGenerationSizeMb: 2 * semiSpaceMb(limits.memoryMb) } }),
   });
   worker.on("message", (m: FromWorker) => {
     if (m.type === "output") taskOutputReceived(outputBudget, m.text);
@@ -82,7 +94,9 @@ export function spawnThread(limits: WorkerLimits = {}): WorkerHandle {
 
 export function spawnProcess(limits: WorkerLimits = {}): WorkerHandle {
   const execArgv =
-    limits.memoryMb === undefined ? process.execArgv : [...process.execArgv, `--max-old-space-size=${limits.memoryMb}`];
+    limits.memoryMb === undefined
+      ? process.execArgv
+      : [...process.execArgv, `--max-old-space-size=${limits.memoryMb}`, `--max-semi-space-size=${semiSpaceMb(limits.memoryMb)}`];
   // 'advanced' serialization: the JSON default silently turns Map, Set, Date and typed arrays into wrong values.
   const child: ChildProcess = fork(SCRIPT, [], { serialization: "advanced", execArgv, stdio: ["ignore", "inherit", "pipe", "ipc"] });
   let stderrTail = "";

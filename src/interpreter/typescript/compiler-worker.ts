@@ -10,7 +10,6 @@ import {
   CompilerRequest,
   CompilerResponse,
   CompilerResults,
-  Completeness,
   ConvertResult,
   QuickInfoResult,
 } from "./compiler-protocol";
@@ -19,6 +18,8 @@ import { expandShorthands, freeIdentifiers, importedNames } from "./source-analy
 import { installSourceMappedTypeScript } from "./source-mapped-typescript";
 import { shiftSourceLines } from "./source-map";
 import { loopChecks } from "./loop-checks-transform";
+import { hasTopLevelAwait } from "./top-level-await";
+import { completeness } from "./completeness";
 
 if (!parentPort) throw new Error("compiler-worker must run as a worker thread");
 const port = parentPort;
@@ -31,7 +32,8 @@ const tslabConverter: typeof import("tslab/dist/converter") = require("tslab/dis
 const converter: Converter = tslabConverter.createConverter();
 
 function convert(declarations: string, code: string): ConvertResult {
-  const r = converter.convert(declarations, expandShorthands(ts, code));
+  const source = expandShorthands(ts, code);
+  const r = converter.convert(declarations, source);
   if (r.diagnostics.length > 0) {
     return {
       kind: "diagnostics",
@@ -51,7 +53,8 @@ function convert(declarations: string, code: string): ConvertResult {
     lineMap: shiftSourceLines(sourceMaps.take(r.output ?? "") ?? [], -1),
     declarations: r.declOutput ?? "",
     lastExpressionVar: r.lastExpressionVar,
-    hasTopLevelAwait: r.hasToplevelAwait === true,
+    // Not the converter's `hasToplevelAwait`, which misses `await (p)` and `for await` (see the module).
+    hasTopLevelAwait: hasTopLevelAwait(ts, source),
     sideOutputs: r.sideOutputs ?? [],
     imports: importedNames(ts, code),
   };
@@ -70,16 +73,6 @@ function inspect(declarations: string, code: string, position: number): QuickInf
   };
 }
 
-function isComplete(code: string): Completeness {
-  const shape = tslabConverter.isCompleteCode(code);
-  if (!shape.completed) return { status: "incomplete", indent: shape.indent ?? "" };
-  const out = ts.transpileModule(code, {
-    reportDiagnostics: true,
-    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext },
-  });
-  return (out.diagnostics ?? []).length > 0 ? { status: "invalid" } : { status: "complete" };
-}
-
 function handle(req: CompilerRequest): CompilerResults[CompilerRequest["kind"]] {
   switch (req.kind) {
     case "convert":
@@ -91,7 +84,7 @@ function handle(req: CompilerRequest): CompilerResults[CompilerRequest["kind"]] 
     case "inspect":
       return inspect(req.args.declarations, req.args.code, req.args.position);
     case "isComplete":
-      return isComplete(req.args.code);
+      return completeness(ts, req.args.code);
     case "freeIdentifiers":
       return freeIdentifiers(ts, req.args.source);
     case "version":

@@ -1,0 +1,35 @@
+/**
+ * Whether a cell awaits at its top level, and so must run as the body of an async function.
+ *
+ * tslab's converter learns this from a diagnostic: its TypeScript (option `disableTopLevelAwait`)
+ * reports every `await` outside an async function, and the converter drops that report and sets
+ * `hasToplevelAwait`. But the check skips nodes the parser marked as being in an await context,
+ * and those are exactly the ones it parsed twice: in a module, `await (p)` first reads as a call
+ * of a function named `await`, and TypeScript re-parses such statements as top-level await. Those
+ * (and `for await`, which that check never covers) left the cell running as a plain function,
+ * where `await (p)` called an undefined `await`. So the kernel looks at the syntax tree itself.
+ */
+import type * as TS from "@tslab/typescript-for-tslab";
+
+/**
+ * The converter's own cell file starts with `export {};`, which makes it a module: parse the cell
+ * the same way, so `await` reads as the operator wherever a module allows it.
+ */
+const MODULE_PREFIX = "export {};\n";
+
+export function hasTopLevelAwait(ts: typeof TS, code: string): boolean {
+  if (!/\bawait\b/.test(code)) return false;
+  const file = ts.createSourceFile("cell.ts", MODULE_PREFIX + code, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+  const visit = (node: TS.Node): boolean => {
+    if (ts.isAwaitExpression(node)) return true;
+    if (ts.isForOfStatement(node) && node.awaitModifier) return true;
+    // A function's body awaits for the function, not for the cell; a computed name of a method
+    // is evaluated where the class is, though.
+    if (ts.isFunctionLike(node)) return node.name !== undefined && ts.isComputedPropertyName(node.name) && visit(node.name);
+    // Neither a static block nor a field initializer may await; they do not make the cell async.
+    if (ts.isClassStaticBlockDeclaration(node)) return false;
+    if (ts.isPropertyDeclaration(node)) return ts.isComputedPropertyName(node.name) && visit(node.name);
+    return ts.forEachChild(node, visit) === true;
+  };
+  return visit(file);
+}

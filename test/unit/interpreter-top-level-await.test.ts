@@ -1,0 +1,41 @@
+import { describe, expect, it } from "@jest/globals";
+import * as path from "path";
+import type * as TS from "@tslab/typescript-for-tslab";
+import { hasTopLevelAwait } from "../../src/interpreter/typescript/top-level-await";
+
+// The TypeScript the kernel's converter runs, not the project's own compiler.
+const ts: typeof TS = require(require.resolve("@tslab/typescript-for-tslab", { paths: [path.dirname(require.resolve("tslab/package.json"))] }));
+
+describe("hasTopLevelAwait", () => {
+  it.each([
+    "await p",
+    "await (p)",
+    "const r = await (async () => 5)(); r",
+    "1 + await p",
+    "[await a, await b]",
+    "`${await (p)}`",
+    "for await (const x of gen()) {}",
+    "const { a } = await p",
+    "const [x, y] = await Promise.all([a, b])",
+    "if (await (p)) {}",
+    "f(await p)",
+    "while (await (p)) break",
+    "class K { [await key]() {} }",
+    "label: { await (p) }",
+  ])("finds the cell's own await in %j", (code) => {
+    expect(hasTopLevelAwait(ts, code)).toBe(true);
+  });
+
+  it.each([
+    "1 + 2",
+    "const awaiting = 1",
+    "// await (p)",
+    "'await (p)'",
+    "async function f() { await (p) }",
+    "const g = async () => await (p)",
+    "const o = { async m() { for await (const x of y) {} } }",
+    "class K { async m() { await p } static { } }",
+  ])("finds none in %j", (code) => {
+    expect(hasTopLevelAwait(ts, code)).toBe(false);
+  });
+});
