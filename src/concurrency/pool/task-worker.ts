@@ -1,12 +1,12 @@
 /**
- * The program every pool worker runs, as a worker thread or as a forked child process. It
- * re-creates the notebook names a task needs, runs the task body, and reports output and the
- * result through the one port it has, in order: every line a task prints arrives before its "done".
+ * The program every pool worker runs, as a worker thread or as a forked child process. It keeps
+ * each running cell's program (compiled once), runs its tasks, and reports output and the result
+ * through the one port it has, in order: every line a task prints arrives before its "done".
  */
 import { parentPort, threadId, workerData } from "worker_threads";
-import { runInThisContext } from "vm";
 import { writeSync } from "fs";
-import { CapturedName, FromWorker, TaskInput, TaskProgram, ToWorker } from "../task-protocol";
+import { FromWorker, Reattach, ShippedProgram, TaskInput, ToWorker } from "../task-protocol";
+import { CompiledProgram, compileProgram } from "./compiled-program";
 import { clockNs, threadCpuMs } from "../cpu-clock";
 import { toErrorFields } from "../../interpreter/runtime/error-fields";
 import { sleep, sleepSync } from "../../interpreter/runtime/sleep";
@@ -14,7 +14,7 @@ import { TaskOutputSender } from "../task-output";
 import { ByteBudget } from "../../transport/byte-budget";
 import { watchParent } from "../parent-watch";
 import { installLoopChecks } from "../../interpreter/runtime/loop-checks";
-import { cellPositions, installCellStackTraces } from "../../interpreter/runtime/cell-positions";
+import { installCellStackTraces } from "../../interpreter/runtime/cell-positions";
 
 // Task errors go back to the kernel as text: their frames must already name cell lines.
 installCellStackTraces();
@@ -143,48 +143,17 @@ function reroute(stream: NodeJS.WriteStream, name: "stdout" | "stderr"): void {
 reroute(process.stdout, "stdout");
 reroute(process.stderr, "stderr");
 
-function load(c: Extract<CapturedName, { kind: "import" }>): unknown {
-  const mod = require(c.specifier) as Record<string, unknown>;
-  const esm = mod !== null && typeof mod === "object" && mod.__esModule === true;
-  if (c.binding === "require") return mod;
-  if (c.binding === "default") return esm ? mod.default : mod;
-  if (c.binding === "namespace") return esm ? mod : { ...mod, default: mod };
-  return mod[c.binding.named];
+/** The programs of the cells running now, by id: compiled at their first task, dropped at the cell's end. */
+const programs = new Map<number, { shipped: ShippedProgram; compiled?: CompiledProgram }>();
+
+function programFor(id: number): CompiledProgram {
+  const entry = programs.get(id);
+  if (!entry) throw new Error(`the worker was sent no program ${id} for this task`);
+  // A program that fails to compile is tried again by each of its tasks, so each reports why.
+  return (entry.compiled ??= compileProgram(entry.shipped, WORKER_API));
 }
 
-const IDENT = /^[A-Za-z_$][\w$]*$/;
-
-/** Build the task function in a fresh scope holding copies of the names it reads. */
-function instantiate(program: TaskProgram): (task: unknown) => unknown {
-  const exportsObject: Record<string, unknown> = { ...WORKER_API };
-  const locals: string[] = [];
-  const assignments: string[] = [];
-  for (const c of program.names) {
-    if (!IDENT.test(c.name)) throw new Error(`cannot re-create notebook name '${c.name}'`);
-    locals.push(c.name);
-    if (c.kind === "function") {
-      assignments.push(`${c.name} = exports.${c.name} = (${c.source});`);
-    } else {
-      exportsObject[c.name] = c.kind === "import" ? load(c) : c.value;
-      assignments.push(`${c.name} = exports.${c.name};`);
-    }
-  }
-  const source = [
-    locals.length ? `let ${locals.join(", ")};` : "",
-    ...assignments,
-    program.js,
-    `return exports[${JSON.stringify(program.bodyVar)}];`,
-  ].join("\n");
-  const script = `(function (exports, require) {${source}\n})`;
-  if (program.positions) cellPositions.register(program.filename, program.positions, script, script.indexOf(program.js));
-  // Compiled under the cell's name, so a task's stack frames say where in the cell it failed.
-  const factory = runInThisContext(script, { filename: program.filename, displayErrors: false }) as (e: unknown, r: NodeJS.Require) => unknown;
-  const body = factory(exportsObject, require);
-  if (typeof body !== "function") throw new Error("the task body did not compile to a function");
-  return body as (task: unknown) => unknown;
-}
-
-async function run(id: number, input: TaskInput, program: TaskProgram): Promise<void> {
+async function run(id: number, programId: number, input: TaskInput, itemReattach: Reattach[] | undefined): Promise<void> {
   // Stopping a task kills its worker, so this signal only ever aborts with the worker itself.
   const abort = new AbortController();
   current = last = id;
@@ -195,7 +164,7 @@ async function run(id: number, input: TaskInput, program: TaskProgram): Promise<
     return cpu0 === null || c1 === null ? null : c1 - cpu0;
   };
   try {
-    const body = instantiate(program);
+    const body = programFor(programId).instantiate(input.item, itemReattach);
     const value = await body({ ...input, signal: abort.signal });
     const done: FromWorker = { type: "done", id, value, at: clockNs(), cpu_ms: cpu() };
     output.flush();
@@ -223,6 +192,10 @@ async function run(id: number, input: TaskInput, program: TaskProgram): Promise<
   }
 }
 
-port.onMessage((m) => void run(m.id, m.task, m.program));
+port.onMessage((m) => {
+  if (m.type === "program") programs.set(m.program, { shipped: m.body });
+  else if (m.type === "drop") programs.delete(m.program);
+  else void run(m.id, m.program, m.task, m.itemReattach);
+});
 
 port.post({ type: "ready", where: parentPort ? `thread ${threadId}` : `pid ${process.pid}` });

@@ -29,6 +29,7 @@ export interface PoolRun {
  * The warm workers all have the limits of the last cell: a cell asking for other limits replaces them.
  */
 export class WorkerPool {
+  private static nextProgram = 1;
   private idle: PoolWorker[] = [];
   private readonly busy = new Set<PoolWorker>();
 
@@ -40,7 +41,14 @@ export class WorkerPool {
     for (const i of queue) events.queued(i);
     const byIndex = new Map(job.tasks.map((t) => [t.i, t]));
     const slots = Math.max(1, Math.min(job.workers, job.tasks.length));
-    await Promise.all(Array.from({ length: slots }, (_, slot) => this.runSlot(slot, queue, byIndex, job, events)));
+    // The program goes to each worker with its first task of this cell, and is dropped after the last.
+    const programId = WorkerPool.nextProgram++;
+    const used = new Set<PoolWorker>();
+    try {
+      await Promise.all(Array.from({ length: slots }, (_, slot) => this.runSlot(slot, queue, byIndex, { ...job, programId, used }, events)));
+    } finally {
+      for (const w of used) w.drop(programId);
+    }
   }
 
   /** Kill every worker, busy or idle (shutdown, restart). */
@@ -55,7 +63,7 @@ export class WorkerPool {
     slot: number,
     queue: number[],
     tasks: Map<number, TaskInput>,
-    job: PoolRun,
+    job: PoolRun & { programId: number; used: Set<PoolWorker> },
     events: PoolTaskEvents,
   ): Promise<void> {
     let worker: PoolWorker | undefined;
@@ -84,7 +92,8 @@ export class WorkerPool {
         continue;
       }
       const w = worker;
-      const { end } = w.run(tasks.get(i)!, job.program, {
+      job.used.add(w);
+      const { end } = w.run(tasks.get(i)!, job.programId, job.program, {
         started: (at) => events.started(i, where, slot, at),
         output: (name, text) => events.output(i, name, text),
         late: (end) => events.late(i, end),
