@@ -68,8 +68,9 @@ export type FromWorker =
   | { type: "ready"; where: string }
   | { type: "started"; id: number; at: bigint }
   | { type: "output"; id: number; name: "stdout" | "stderr"; text: string }
-  | { type: "done"; id: number; value: unknown; at: bigint; cpu_ms: number | null }
-  | { type: "failed"; id: number; error: ErrorFields; at: bigint; cpu_ms: number | null }
+  /** `started`: the task's start, when the worker held it back to send with the end (short tasks). */
+  | { type: "done"; id: number; value: unknown; at: bigint; cpu_ms: number | null; started?: bigint }
+  | { type: "failed"; id: number; error: ErrorFields; at: bigint; cpu_ms: number | null; started?: bigint }
   /**
    * Task `id` threw or rejected outside its own await chain (a timer, an unawaited promise). When
    * the task was still running, `retiring` says the worker exits next: nothing the failed task

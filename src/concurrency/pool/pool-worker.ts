@@ -58,8 +58,10 @@ export class PoolWorker {
         case "output":
           return (this.pending.get(m.id)?.callbacks ?? this.ended.get(m.id))?.output(m.name, m.text);
         case "done":
+          if (m.started !== undefined) this.pending.get(m.id)?.callbacks.started(m.started);
           return this.settle(m.id, { status: "ok", value: m.value, at: m.at, cpu_ms: m.cpu_ms }, false);
         case "failed":
+          if (m.started !== undefined) this.pending.get(m.id)?.callbacks.started(m.started);
           return this.settle(m.id, { status: "error", error: m.error, at: m.at, cpu_ms: m.cpu_ms }, false);
         case "fault":
           if (m.retiring) this.alive = false;

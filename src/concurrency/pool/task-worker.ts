@@ -7,7 +7,9 @@ import { parentPort, threadId, workerData } from "worker_threads";
 import { writeSync } from "fs";
 import { FromWorker, Reattach, ShippedProgram, TaskInput, ToWorker } from "../task-protocol";
 import { CompiledProgram, compileProgram } from "./compiled-program";
-import { clockNs, threadCpuMs } from "../cpu-clock";
+import { clockNs } from "../cpu-clock";
+import { taskCpuClock } from "./task-cpu";
+import { HeldStart } from "./held-start";
 import { toErrorFields } from "../../interpreter/runtime/error-fields";
 import { sleep, sleepSync } from "../../interpreter/runtime/sleep";
 import { TaskOutputSender } from "../task-output";
@@ -77,8 +79,13 @@ function openPort(): Port {
 }
 
 const port = openPort();
+const starts = new HeldStart((m) => port.post(m));
+const cpuMs = taskCpuClock(parentPort !== null);
 const output = new TaskOutputSender(
-  (id, name, text) => port.post({ type: "output", id, name, text }),
+  (id, name, text) => {
+    starts.release();
+    port.post({ type: "output", id, name, text });
+  },
   (workerData as { outputBudget?: ByteBudget } | null)?.outputBudget,
 );
 /** The task running now. */
@@ -102,6 +109,7 @@ class WorkerExiting extends Error {}
 
 process.exit = ((code?: number | string | null) => {
   const status = Number(code ?? process.exitCode ?? 0) || 0;
+  starts.release();
   output.flush();
   port.postAndLeave({ type: "exiting", id: owner() ?? null, code: status }, status);
   throw new WorkerExiting(`process.exit(${status})`);
@@ -122,6 +130,7 @@ function fault(thrown: unknown, how: "exception" | "rejection"): void {
       : "unhandled rejection: a promise the task did not await";
   const retiring = id === current;
   const message: FromWorker = { type: "fault", id, error: { ...fields, evalue: `${fields.evalue} (${where})` }, at: clockNs(), retiring };
+  starts.release();
   output.flush();
   if (retiring) port.postAndLeave(message, 1);
   else port.post(message);
@@ -154,19 +163,32 @@ function programFor(id: number): CompiledProgram {
 }
 
 async function run(id: number, programId: number, input: TaskInput, itemReattach: Reattach[] | undefined): Promise<void> {
-  // Stopping a task kills its worker, so this signal only ever aborts with the worker itself.
-  const abort = new AbortController();
+  // Stopping a task kills its worker, so this signal only ever aborts with the worker itself; it
+  // is made only for a task that asks for it.
+  let abort: AbortController | undefined;
   current = last = id;
-  const cpu0 = threadCpuMs();
-  port.post({ type: "started", id, at: clockNs() });
+  const cpu0 = cpuMs();
+  const startedAt = clockNs();
+  starts.begin(id, startedAt);
   const cpu = () => {
-    const c1 = threadCpuMs();
+    const c1 = cpuMs();
     return cpu0 === null || c1 === null ? null : c1 - cpu0;
+  };
+  const ended = () => {
+    const at = clockNs();
+    return { at, cpu_ms: cpu(), ...starts.end(id, startedAt, at) };
   };
   try {
     const body = programFor(programId).instantiate(input.item, itemReattach);
-    const value = await body({ ...input, signal: abort.signal });
-    const done: FromWorker = { type: "done", id, value, at: clockNs(), cpu_ms: cpu() };
+    const running = body({
+      ...input,
+      get signal() {
+        return (abort ??= new AbortController()).signal;
+      },
+    });
+    starts.yielded();
+    const value = await running;
+    const done: FromWorker = { type: "done", id, value, ...ended() };
     output.flush();
     try {
       port.post(done);
@@ -176,6 +198,7 @@ async function run(id: number, programId: number, input: TaskInput, itemReattach
         id,
         at: done.at,
         cpu_ms: done.cpu_ms,
+        ...(done.started === undefined ? {} : { started: done.started }),
         error: {
           ename: "DataCloneError",
           evalue: `task ${input.i} returned a value that cannot be sent back to the notebook: ${e instanceof Error ? e.message : String(e)}`,
@@ -184,7 +207,7 @@ async function run(id: number, programId: number, input: TaskInput, itemReattach
       });
     }
   } catch (e) {
-    const failed: FromWorker = { type: "failed", id, error: toErrorFields(e), at: clockNs(), cpu_ms: cpu() };
+    const failed: FromWorker = { type: "failed", id, error: toErrorFields(e), ...ended() };
     output.flush();
     port.post(failed);
   } finally {
