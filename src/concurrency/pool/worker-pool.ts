@@ -67,46 +67,54 @@ export class WorkerPool {
     events: PoolTaskEvents,
   ): Promise<void> {
     let worker: PoolWorker | undefined;
-    for (let i = queue.shift(); i !== undefined; i = queue.shift()) {
-      if (job.signal.aborted) {
-        events.ended(i, { status: "cancelled" });
-        continue;
-      }
-      if (!worker || !worker.alive) {
-        if (worker) this.busy.delete(worker);
-        worker = this.idle.pop();
-        while (worker && !worker.alive) worker = this.idle.pop();
-        if (!worker) {
-          const t0 = performance.now();
-          worker = new PoolWorker(this.spawn(job.limits));
-          this.busy.add(worker);
-          await worker.ready;
-          events.spawned(i, performance.now() - t0);
+    let where = "";
+    // One listener for the slot, not one per task: it stops whichever task the slot is running.
+    let running: PoolWorker | undefined;
+    const onAbort = () => void running?.kill();
+    job.signal.addEventListener("abort", onAbort, { once: true });
+    try {
+      for (let i = queue.shift(); i !== undefined; i = queue.shift()) {
+        if (job.signal.aborted) {
+          events.ended(i, { status: "cancelled" });
+          continue;
         }
-        this.busy.add(worker);
+        if (!worker || !worker.alive) {
+          if (worker) this.busy.delete(worker);
+          worker = this.idle.pop();
+          while (worker && !worker.alive) worker = this.idle.pop();
+          if (!worker) {
+            const t0 = performance.now();
+            worker = new PoolWorker(this.spawn(job.limits));
+            this.busy.add(worker);
+            await worker.ready;
+            events.spawned(i, performance.now() - t0);
+          }
+          this.busy.add(worker);
+          where = await worker.ready;
+        }
+        // Stopped while a worker was starting: an abort already fired would never reach this task.
+        if (job.signal.aborted) {
+          events.ended(i, { status: "cancelled" });
+          continue;
+        }
+        const [w, at] = [worker, where];
+        job.used.add(w);
+        const { end } = w.run(tasks.get(i)!, job.programId, job.program, {
+          started: (startedAt) => events.started(i, at, slot, startedAt),
+          output: (name, text) => events.output(i, name, text),
+          late: (ended) => events.late(i, ended),
+        });
+        running = w;
+        const result = await end;
+        running = undefined;
+        if (job.signal.aborted && result.status === "crashed") {
+          events.ended(i, { status: "cancelled" });
+        } else {
+          events.ended(i, result);
+        }
       }
-      const where = await worker.ready;
-      // Stopped while a worker was starting: an abort already fired would never reach this task.
-      if (job.signal.aborted) {
-        events.ended(i, { status: "cancelled" });
-        continue;
-      }
-      const w = worker;
-      job.used.add(w);
-      const { end } = w.run(tasks.get(i)!, job.programId, job.program, {
-        started: (at) => events.started(i, where, slot, at),
-        output: (name, text) => events.output(i, name, text),
-        late: (end) => events.late(i, end),
-      });
-      const onAbort = () => void w.kill();
-      job.signal.addEventListener("abort", onAbort, { once: true });
-      const result = await end;
+    } finally {
       job.signal.removeEventListener("abort", onAbort);
-      if (job.signal.aborted && result.status === "crashed") {
-        events.ended(i, { status: "cancelled" });
-      } else {
-        events.ended(i, result);
-      }
     }
     if (worker) {
       this.busy.delete(worker);
