@@ -9,7 +9,8 @@ import { TimingMetadata } from "../concurrency/timing";
 import { bareProcessStartup, bareThreadStartup, Measured, POOL_WORKER_SCRIPT, READY_SCRIPT } from "./bare-spawn";
 import { finalTiming, taskDurations, unfinishedTasks } from "./cell-timing";
 import { CellLimits, runCell } from "./cell-runs";
-import { MagicPlan, MagicResults, Series, StartupSeries } from "./magic-report";
+import { bareRoundTrips } from "./bare-round-trip";
+import { MagicPlan, MagicResults, PerTaskSeries, Series, StartupSeries } from "./magic-report";
 
 export interface MagicLimits {
   /** A trivial cell or a spawn. */
@@ -57,6 +58,8 @@ export async function magicCases(
     await dispatchCase(client, plan, cells, results, progress);
     await cpuCase(client, plan, { ...cells, cellMs: limits.cpuCellMs }, results, progress);
     await asyncCase(client, plan, cells, results, progress);
+    await perTaskCase(client, plan, cells, "threads", results.threadPerTask, progress);
+    await perTaskCase(client, plan, cells, "processes", results.processPerTask, progress);
   } finally {
     results.loadAtEnd = loadavg();
   }
@@ -166,6 +169,37 @@ async function asyncCase(
   const cell = async (): Promise<Measured> => fromTiming(await timedCell(client, code, limits), wallOf);
   for (let k = 0; k < plan.asyncWarmUp; k++) if (!(await warmUp(results.asyncSleep, cell))) return;
   for (let k = 0; k < plan.asyncRuns; k++) if (!record(results.asyncSleep, await cell())) return;
+}
+
+/**
+ * What a pool adds per task: a cell of many trivial tasks less a cell of one, per extra task, on
+ * warm workers. Its baseline is as many round trips over as many bare echo workers, each sample
+ * taken right before the pair of cells it is compared with.
+ */
+async function perTaskCase(
+  client: KernelClient,
+  plan: MagicPlan,
+  limits: CellLimits,
+  magic: "threads" | "processes",
+  series: PerTaskSeries,
+  progress: Progress,
+): Promise<void> {
+  const n = plan.perTaskTasks;
+  progress(`magics: ${plan.perTaskWarmUp} warm-up + ${plan.perTaskRuns} bare echoes and %%${magic} -n ${n} / -n 1 cells, alternating`);
+  const cell = (tasks: number) => `%%${magic} -n ${tasks} -w ${plan.perTaskWorkers}\nreturn task.i;`;
+  const bare = () => bareRoundTrips(magic, plan.perTaskWorkers, n, limits.cellMs);
+  const perTask = async (): Promise<Measured> => {
+    const many = fromTiming(await timedCell(client, cell(n), limits), wallOf);
+    if (!("ms" in many)) return many;
+    const one = fromTiming(await timedCell(client, cell(1), limits), wallOf);
+    return "ms" in one ? { ms: (many.ms - one.ms) / (n - 1) } : one;
+  };
+  for (let k = 0; k < plan.perTaskWarmUp; k++) {
+    if (!(await warmUp(series.bare, bare)) || !(await warmUp(series.magic, perTask))) return;
+  }
+  for (let k = 0; k < plan.perTaskRuns; k++) {
+    if (!record(series.bare, await bare()) || !record(series.magic, await perTask())) return;
+  }
 }
 
 type TimedCell = { kind: "ok"; timing: TimingMetadata } | { kind: "failed"; problem: string };

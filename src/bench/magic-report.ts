@@ -31,6 +31,17 @@ export interface MagicPlan {
   asyncWarmUp: number;
   asyncRuns: number;
   asyncSleepMs: number;
+  /** Per-task overhead: pairs of a -n perTaskTasks and a -n 1 cell of a trivial body, over perTaskWorkers workers. */
+  perTaskWarmUp: number;
+  perTaskRuns: number;
+  perTaskTasks: number;
+  perTaskWorkers: number;
+}
+
+/** A pool's cost per task against bare round trips over as many bare echo workers, in ms per task. */
+export interface PerTaskSeries {
+  bare: Series;
+  magic: Series;
 }
 
 /** Worker start-up three ways, one sample of each in turn. */
@@ -59,6 +70,8 @@ export interface MagicResults {
     serialTaskMs: number[][];
   };
   asyncSleep: Series;
+  threadPerTask: PerTaskSeries;
+  processPerTask: PerTaskSeries;
   /** Sessions that could not start or failed, in words. */
   problems: string[];
 }
@@ -72,9 +85,11 @@ export interface MagicTargets {
   speedupShare: number;
   /** Headroom over the sleep for %%async tasks that all sleep at once. */
   asyncOverMs: number;
+  /** A pool task may cost at most this multiple of a bare round trip. */
+  perTaskRatio: number;
 }
 
-export const MAGIC_TARGETS: MagicTargets = { startupRatio: 1.3, dispatchOverheadMs: 5, speedupShare: 0.9, asyncOverMs: 15 };
+export const MAGIC_TARGETS: MagicTargets = { startupRatio: 1.3, dispatchOverheadMs: 5, speedupShare: 0.9, asyncOverMs: 15, perTaskRatio: 2 };
 
 export interface MagicRow {
   label: string;
@@ -102,6 +117,8 @@ export function emptyMagicResults(plan: MagicPlan, cores: number): MagicResults 
       serialTaskMs: [],
     },
     asyncSleep: series(plan.asyncRuns),
+    threadPerTask: { bare: series(plan.perTaskRuns), magic: series(plan.perTaskRuns) },
+    processPerTask: { bare: series(plan.perTaskRuns), magic: series(plan.perTaskRuns) },
     problems: [],
   };
 }
@@ -125,6 +142,14 @@ export function buildMagicRows(results: MagicResults, plan: MagicPlan, targets: 
     ...judgeSpeedup(series, results.cpu.serial, speedupTarget(results, plan, targets)),
   });
   const asyncLimit = plan.asyncSleepMs + targets.asyncOverMs;
+  const perTask = (magic: "threads" | "processes", series: PerTaskSeries, bareName: string): MagicRow => ({
+    label:
+      `%%${magic} -n ${plan.perTaskTasks} -w ${plan.perTaskWorkers}, return task.i: per-task overhead, ` +
+      `(wall − wall of -n 1) / ${plan.perTaskTasks - 1} (median of ${plan.perTaskRuns})`,
+    magic: microseconds(series.magic),
+    baseline: `${bareName}, ${plan.perTaskWorkers} echo workers: ${microseconds(series.bare)} per round trip`,
+    ...judgeRatio(series.magic, series.bare, targets.perTaskRatio, "bare round trip"),
+  });
   return [
     startup("threads", results.threadStartup, "new Worker"),
     startup("processes", results.processStartup, "fork"),
@@ -142,6 +167,8 @@ export function buildMagicRows(results: MagicResults, plan: MagicPlan, targets: 
       baseline: "—",
       ...judgeCeiling(results.asyncSleep, plan.asyncSleepMs, asyncLimit),
     },
+    perTask("threads", results.threadPerTask, "postMessage"),
+    perTask("processes", results.processPerTask, "IPC (advanced serialization)"),
   ];
 }
 
@@ -160,7 +187,8 @@ export function magicSection(
     `- Load average (1/5/15 min): ${load ? formatLoad(load) : "—"} at the start of this table, ` +
       `${results.loadAtEnd ? formatLoad(results.loadAtEnd) : "—"} at its end; ${results.cores} usable cores`,
     "- Baselines run in this process, alternating with the magic cells: `new Worker` and " +
-      "`fork` (serialization \"advanced\") of a script that only posts \"ready\", a plain `1+1` cell, and `%%serial`; " +
+      "`fork` (serialization \"advanced\") of a script that only posts \"ready\", the same two of a script that echoes " +
+      "each message back (the per-task rows), a plain `1+1` cell, and `%%serial`; " +
       "the kernel's own task-worker.js is spawned the same way to show where extra start-up goes",
     "- Start-up is the report's `startup_ms`; CPU-bound and async rows are its `wall_ms`; " +
       "the `--quiet` row is send → idle as the client sees it",
@@ -189,6 +217,8 @@ export function magicNotes(results: MagicResults, plan: MagicPlan, targets: Magi
     `CPU-bound wall_ms samples: %%serial ${list(results.cpu.serial)}; %%threads ${list(results.cpu.threads)}; ` +
       `%%processes ${list(results.cpu.processes)}`,
     `%%async wall_ms samples: ${list(results.asyncSleep)}`,
+    `per-task overhead samples (µs): %%threads ${listUs(results.threadPerTask.magic)} against postMessage ` +
+      `${listUs(results.threadPerTask.bare)}; %%processes ${listUs(results.processPerTask.magic)} against IPC ${listUs(results.processPerTask.bare)}`,
   ];
   const schedule = scheduleNote(results, plan, targets);
   if (schedule) notes.push(schedule);
@@ -205,6 +235,10 @@ export function magicNotes(results: MagicResults, plan: MagicPlan, targets: Magi
     ["%%threads -w", results.cpu.threads],
     ["%%processes -w", results.cpu.processes],
     ["%%async", results.asyncSleep],
+    ["bare postMessage round trips", results.threadPerTask.bare],
+    ["%%threads per task", results.threadPerTask.magic],
+    ["bare IPC round trips", results.processPerTask.bare],
+    ["%%processes per task", results.processPerTask.magic],
   ];
   for (const [name, s] of series) if (s.problem) notes.push(`${name}: stopped after ${s.values.length}/${s.planned}: ${s.problem}`);
   notes.push(...results.problems);
@@ -296,6 +330,17 @@ export function figure(series: Series): string {
 function list(series: Series): string {
   if (series.values.length === 0) return "—";
   return series.values.map((v) => (v < 10 ? v.toFixed(1) : count(v))).join(", ");
+}
+
+/** Per-task costs are tens of microseconds: in milliseconds they would all read 0.0. */
+function microseconds(series: Series): string {
+  if (series.values.length === 0) return series.problem ? "failed" : "not run";
+  const partial = series.values.length < series.planned ? ` (${series.values.length}/${series.planned})` : "";
+  return `${count(median(series.values) * 1000)} µs${partial}`;
+}
+
+function listUs(series: Series): string {
+  return series.values.length ? series.values.map((v) => count(v * 1000)).join(", ") : "—";
 }
 
 /** Twenty samples read better as their range than listed. */

@@ -52,6 +52,10 @@ const MAGIC_PLAN: MagicPlan = {
   asyncWarmUp: 1,
   asyncRuns: 5,
   asyncSleepMs: 200,
+  perTaskWarmUp: 1,
+  perTaskRuns: 5,
+  perTaskTasks: 1000,
+  perTaskWorkers: 2,
 };
 
 /** Every wait is bounded: tslab can leave a request without a reply or an idle status forever. */

@@ -87,7 +87,7 @@ export async function runConcurrentCell(
     if (onMain) {
       job = { body: await host.loadBody(converted.js, filename, positions) };
     } else {
-      const names = await planCapture({
+      const plan = await planCapture({
         kind: cell.executor as "threads" | "processes",
         js: converted.js,
         ignore: [BODY_VAR, converted.lastExpressionVar ?? "tsLastExpr"],
@@ -95,12 +95,13 @@ export async function runConcurrentCell(
         values: host.values,
         info: host.info,
         freeIdentifiers: (s) => host.freeIdentifiers(s),
+        ...(items ? { items: { expression: cell.options.map!, values: items } } : {}),
       });
-      const assigned = exportsAssignments(converted.js).filter((x) => names.some((c) => c.name === x));
+      const assigned = exportsAssignments(converted.js).filter((x) => plan.names.some((c) => c.name === x));
       for (const name of assigned) {
         output.stream("stderr", `warning: the task body assigns to '${name}'; each worker changes its own copy, the notebook's '${name}' stays as it was.\n`);
       }
-      job = { program: { js: converted.js, bodyVar: BODY_VAR, names, filename, positions } };
+      job = { program: { js: converted.js, bodyVar: BODY_VAR, filename, positions, ...plan } };
     }
   } catch (e) {
     if (e instanceof CaptureError) return { kind: "error", error: { ename: e.name, evalue: e.message, traceback: [`${e.name}: ${e.message}`] } };

@@ -12,6 +12,22 @@ export type CapturedName =
   | { name: string; kind: "function"; source: string }
   | { name: string; kind: "import"; specifier: string; binding: "namespace" | "default" | "require" | { named: string } };
 
+/**
+ * One step from a value to something inside it: a property or array index, or the n-th entry of
+ * a Map (its key or its value) or of a Set, counted in iteration order, which a copy keeps.
+ */
+export type ShapeStep = string | number | { entry: number; of: "key" | "value" | "element" };
+
+/**
+ * An object inside a copied value whose prototype the copy drops, and what to put back once it
+ * has arrived: a notebook class (re-created in the worker under its name), Node's Buffer, or none.
+ * A copy keeps shared references and cycles, so each object is named once, by its first path.
+ */
+export interface Reattach {
+  at: ShapeStep[];
+  proto: { class: string } | { builtin: "Buffer" } | null;
+}
+
 export interface TaskProgram {
   /** The compiled body: defines the task function and leaves it in `exports[bodyVar]`. */
   js: string;
@@ -22,6 +38,10 @@ export interface TaskProgram {
   positions?: CellSource;
   /** In dependency order: imports, then data, then functions (functions are hoisted together). */
   names: CapturedName[];
+  /** Objects inside the data names (the first step is the name) whose prototype must be put back. */
+  reattach?: Reattach[];
+  /** The same for each task's `item`, by task index; sent with that task, not with the program. */
+  itemReattach?: (Reattach[] | undefined)[];
 }
 
 export interface TaskInput {
@@ -31,15 +51,26 @@ export interface TaskInput {
   item: unknown;
 }
 
-/** Stopping a task means stopping its worker (terminate / SIGTERM), so "run" is all a worker is told. */
-export type ToWorker = { type: "run"; id: number; task: TaskInput; program: TaskProgram };
+/** A program as a worker receives it: each task's item shape travels with that task instead. */
+export type ShippedProgram = Omit<TaskProgram, "itemReattach">;
+
+/**
+ * A cell's program goes to each worker once, under an id; its tasks then name it by that id, and
+ * "drop" lets it go when the cell ends. Stopping a task means stopping its worker (terminate /
+ * SIGTERM), so there is no message for that.
+ */
+export type ToWorker =
+  | { type: "program"; program: number; body: ShippedProgram }
+  | { type: "run"; id: number; program: number; task: TaskInput; itemReattach?: Reattach[] }
+  | { type: "drop"; program: number };
 
 export type FromWorker =
   | { type: "ready"; where: string }
   | { type: "started"; id: number; at: bigint }
   | { type: "output"; id: number; name: "stdout" | "stderr"; text: string }
-  | { type: "done"; id: number; value: unknown; at: bigint; cpu_ms: number | null }
-  | { type: "failed"; id: number; error: ErrorFields; at: bigint; cpu_ms: number | null }
+  /** `started`: the task's start, when the worker held it back to send with the end (short tasks). */
+  | { type: "done"; id: number; value: unknown; at: bigint; cpu_ms: number | null; started?: bigint }
+  | { type: "failed"; id: number; error: ErrorFields; at: bigint; cpu_ms: number | null; started?: bigint }
   /**
    * Task `id` threw or rejected outside its own await chain (a timer, an unawaited promise). When
    * the task was still running, `retiring` says the worker exits next: nothing the failed task

@@ -139,11 +139,11 @@ describe("capture", () => {
     expect(await session.value("shared[0]")).toBe("4");
   });
 
-  it("refuses a class instance, which would arrive without its methods", async () => {
-    await session.execute("class Point { constructor(public x: number) {} norm() { return Math.abs(this.x); } }\nconst pt = new Point(-3);");
-    const ex = await session.execute("%%threads -n 1\nreturn pt.norm();");
+  it("refuses #private members, which a copy cannot carry", async () => {
+    await session.execute("class Secret { #key = 1; reveal() { return this.#key; } }\nconst secret = new Secret();");
+    const ex = await session.execute("%%threads -n 1\nreturn secret.reveal();");
     expect(ex.reply.content).toMatchObject({ status: "error", ename: "CaptureError" });
-    expect(String(ex.reply.content.evalue)).toMatch(/'pt' \(defined in cell \[\d+\]\) is an instance of Point/);
+    expect(String(ex.reply.content.evalue)).toMatch(/'secret' \(defined in cell \[\d+\]\) is a Secret, whose class Secret has #private members/);
   });
 
   it("lets many async tasks wait on the cell's signal without a listener warning", async () => {
@@ -163,6 +163,46 @@ describe("capture", () => {
     await session.execute("const { PassThrough } = require('stream'); const pipe = new PassThrough();");
     const refused = await session.execute("%%threads -n 1\nreturn pipe;");
     expect(refused.reply.content).toMatchObject({ status: "error", ename: "CaptureError" });
+  });
+});
+
+describe("deep capture", () => {
+  beforeAll(async () => {
+    await session.execute(
+      [
+        "class Point { constructor(public x: number, public y: number) {} norm() { return Math.hypot(this.x, this.y); } }",
+        "const pts = [new Point(3, 4), new Point(6, 8)];",
+        "const shape = { name: 'tri', corners: [new Point(0, 1)], byName: new Map([['a', new Point(5, 12)]]) };",
+        "shape.corners.push(shape.corners[0]);",
+      ].join("\n"),
+    );
+  });
+
+  it.each(["threads", "processes"])("%%%s: Points arrive as Points through --map, a captured name and nested in an object", async (magic) => {
+    expect(result(await session.execute(`%%${magic} --map pts\nreturn task.item.norm();`))).toBe("[ 5, 10 ]");
+    expect(result(await session.execute(`%%${magic} -n 1\nreturn [pts[1].norm(), pts[0] instanceof Point];`))).toBe("[ [ 10, true ] ]");
+    const nested = await session.execute(
+      `%%${magic} -n 1\nreturn [shape.corners[0].norm(), shape.byName.get("a")!.norm(), shape.corners[0] === shape.corners[1]];`,
+    );
+    expect(result(nested)).toBe("[ [ 1, 13, true ] ]");
+  });
+
+  it.each(["threads", "processes"])("%%%s: a function inside data is refused with its path, before anything starts", async (magic) => {
+    await session.execute("const cfg = { items: [1, 2, { fn: (x: number) => x }] };\nconst jobs = [{ run: () => 1 }];");
+    const named = await session.execute(`%%${magic} -n 1\nreturn cfg.items.length;`);
+    expect(named.reply.content).toMatchObject({ status: "error", ename: "CaptureError" });
+    expect(String(named.reply.content.evalue)).toMatch(/^'cfg\.items\[2\]\.fn' \('cfg' defined in cell \[\d+\]\) is a function/);
+    expect(ofType(named.iopub, "display_data")).toHaveLength(0);
+    const mapped = await session.execute(`%%${magic} --map jobs\nreturn 1;`);
+    expect(String(mapped.reply.content.evalue)).toMatch(/^'jobs\[0\]\.run' \(an item of --map jobs\) is a function/);
+  });
+
+  it("refuses a symbol and a getter inside data", async () => {
+    await session.execute("const tagged = { kind: Symbol('k') };\nconst lazy = { a: 1, get twice() { return this.a * 2; } };");
+    const sym = await session.execute("%%processes -n 1\nreturn tagged;");
+    expect(String(sym.reply.content.evalue)).toMatch(/^'tagged\.kind' \('tagged' defined in cell \[\d+\]\) is a symbol/);
+    const getter = await session.execute("%%threads -n 1\nreturn lazy.twice;");
+    expect(String(getter.reply.content.evalue)).toMatch(/^'lazy\.twice' \('lazy' defined in cell \[\d+\]\) is a getter/);
   });
 });
 

@@ -25,6 +25,10 @@ const PLAN: MagicPlan = {
   asyncWarmUp: 1,
   asyncRuns: 5,
   asyncSleepMs: 200,
+  perTaskWarmUp: 1,
+  perTaskRuns: 3,
+  perTaskTasks: 1000,
+  perTaskWorkers: 2,
 };
 
 const tenOf = (value: number) => Array.from({ length: 10 }, () => value);
@@ -47,6 +51,8 @@ function measured(): MagicResults {
   results.cpu.processes.values = [540, 550, 545];
   results.cpu.serialTaskMs = [[250, 250, 250, 250]];
   results.asyncSleep.values = [204, 206, 205, 207, 203];
+  results.threadPerTask = { bare: { planned: 3, values: [0.015, 0.016, 0.014] }, magic: { planned: 3, values: [0.025, 0.028, 0.026] } };
+  results.processPerTask = { bare: { planned: 3, values: [0.04, 0.05, 0.045] }, magic: { planned: 3, values: [0.07, 0.08, 0.075] } };
   return results;
 }
 
@@ -55,7 +61,7 @@ const verdicts = (results: MagicResults) => buildMagicRows(results, PLAN).map((r
 describe("buildMagicRows", () => {
   it("judges each magic against its baseline in the way its target is put", () => {
     const rows = buildMagicRows(measured(), PLAN);
-    expect(rows.map((row) => row.verdict)).toEqual(["PASS", "PASS", "PASS", "PASS", "PASS", "PASS"]);
+    expect(rows.map((row) => row.verdict)).toEqual(["PASS", "PASS", "PASS", "PASS", "PASS", "PASS", "PASS", "PASS"]);
     expect(rows[0].comparison).toBe("1.25×");
     expect(rows[0].baseline).toBe("new Worker: 40 ms, p95 40 ms");
     expect(rows[2].comparison).toBe("+3.0 ms per cell");
@@ -63,6 +69,10 @@ describe("buildMagicRows", () => {
     expect(rows[3].target).toBe("≥ 1.80× speedup");
     expect(rows[5].comparison).toBe("+5.0 ms over the sleep");
     expect(rows[5].target).toBe("≤ 215 ms");
+    expect(rows[6].magic).toBe("26 µs");
+    expect(rows[6].baseline).toBe("postMessage, 2 echo workers: 15 µs per round trip");
+    expect(rows[6].comparison).toBe("1.73×");
+    expect(rows[6].target).toBe("≤ 2.00× bare round trip");
   });
 
   it("fails the targets that are missed", () => {
@@ -71,7 +81,8 @@ describe("buildMagicRows", () => {
     results.dispatch.magic.values = tenOf(8.5);
     results.cpu.processes.values = [700, 700, 700];
     results.asyncSleep.values = [230];
-    expect(verdicts(results)).toEqual(["FAIL", "PASS", "FAIL", "PASS", "FAIL", "FAIL"]);
+    results.processPerTask.magic.values = [0.1];
+    expect(verdicts(results)).toEqual(["FAIL", "PASS", "FAIL", "PASS", "FAIL", "FAIL", "PASS", "FAIL"]);
   });
 
   it("asks a one-core machine for less speedup", () => {
@@ -88,7 +99,7 @@ describe("buildMagicRows", () => {
     results.threadStartup.bare.values = [40];
     results.threadStartup.magic.problem = "no reply and idle within 30000 ms";
     const rows = buildMagicRows(results, PLAN);
-    expect(rows.map((row) => row.verdict)).toEqual(["n/a", "n/a", "n/a", "n/a", "n/a", "n/a"]);
+    expect(rows.map((row) => row.verdict)).toEqual(["n/a", "n/a", "n/a", "n/a", "n/a", "n/a", "n/a", "n/a"]);
     expect(rows[0].magic).toBe("failed");
     expect(rows[1].magic).toBe("not run");
   });
@@ -156,7 +167,7 @@ describe("magicSection", () => {
     );
     expect(lines.some((line) => line.startsWith("- NOTE: the 1-minute load average (3.50)"))).toBe(true);
     const table = lines.flatMap((line) => line.split("\n")).filter((line) => line.startsWith("|"));
-    expect(table).toHaveLength(8);
+    expect(table).toHaveLength(10);
     expect(new Set(table.map((line) => [...line].length)).size).toBe(1);
   });
 
@@ -174,6 +185,6 @@ describe("renderMagicTable and summaryLine", () => {
     results.asyncSleep.values = [230];
     const rows = buildMagicRows(results, PLAN);
     expect(renderMagicTable(rows).split("\n")[0]).toMatch(/^\| Case +\| Magic +\| Baseline +\| Comparison +\| Target +\| Result \|$/);
-    expect(summaryLine(rows, true)).toBe("SUMMARY: 5/6 targets met (FAIL %%async -n 4, await sleep(200): wall_ms)");
+    expect(summaryLine(rows, true)).toBe("SUMMARY: 7/8 targets met (FAIL %%async -n 4, await sleep(200): wall_ms)");
   });
 });

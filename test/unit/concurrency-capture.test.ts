@@ -1,4 +1,5 @@
 import * as ts from "@tslab/typescript-for-tslab";
+import { PassThrough } from "stream";
 import { freeIdentifiers, importedNames } from "../../src/interpreter/typescript/source-analysis";
 import { planCapture, NotebookNameInfo } from "../../src/concurrency/capture/plan-capture";
 import { exportsAssignments, exportsReferences } from "../../src/concurrency/capture/notebook-references";
@@ -42,14 +43,14 @@ describe("planCapture", () => {
     LIMIT: 10,
     isPrime,
     countPrimes: new Function("return function countPrimes(a) { return isPrime(a) ? LIMIT : 0 }")(),
-    sock: { on() {}, pipe() {} },
+    sock: new PassThrough(),
     sym: Symbol("s"),
     bound: isPrime.bind(null),
     sab: new Int32Array(new SharedArrayBuffer(8)),
   };
 
   it("captures a function with what it reads, data and imports, in dependency order", async () => {
-    const names = await planCapture({ kind: "threads", js: "exports.countPrimes(1) + exports.fs.x", ignore: [], values, info: info(), freeIdentifiers: free });
+    const { names } = await planCapture({ kind: "threads", js: "exports.countPrimes(1) + exports.fs.x", ignore: [], values, info: info(), freeIdentifiers: free });
     expect(names.map((n) => [n.name, n.kind])).toEqual([["fs", "import"], ["LIMIT", "data"], ["isPrime", "function"], ["countPrimes", "function"]]);
   });
 
@@ -60,7 +61,7 @@ describe("planCapture", () => {
     await expect(run("exports.sym")).rejects.toThrow(/'sym' is a symbol/);
     await expect(run("exports.bound")).rejects.toThrow(/native or bound function/);
     await expect(run("exports.sab", "processes")).rejects.toThrow(/'sab' \(defined in cell \[4\]\) holds a SharedArrayBuffer.*use %%threads/);
-    await expect(run("exports.sab", "threads")).resolves.toHaveLength(1);
+    await expect(run("exports.sab", "threads").then((p) => p.names)).resolves.toHaveLength(1);
   });
 
   it("refuses a closure over a local", async () => {

@@ -1,8 +1,7 @@
-import { types } from "util";
-import { serialize } from "v8";
-import { CapturedName } from "../task-protocol";
+import { CapturedName, Reattach } from "../task-protocol";
 import { CaptureError } from "./capture-error";
 import { exportsReferences } from "./notebook-references";
+import { ValueWalk, WalkNotebook } from "./value-walk";
 import { CELL_API } from "../../interpreter/runtime/cell-globals";
 
 export interface NotebookNameInfo {
@@ -23,6 +22,17 @@ export interface CaptureRequest {
   values: Record<string, unknown>;
   info: NotebookNameInfo;
   freeIdentifiers(source: string): Promise<string[]>;
+  /** --map: the expression and the items it gave, one per task. */
+  items?: { expression: string; values: unknown[] };
+}
+
+export interface CapturePlan {
+  /** In dependency order: imports, then data, then functions and classes. */
+  names: CapturedName[];
+  /** Objects inside the data names whose prototypes the worker puts back (first step: the name). */
+  reattach: Reattach[];
+  /** The same for each --map item, by task index. */
+  itemReattach?: (Reattach[] | undefined)[];
 }
 
 const where = (info: NotebookNameInfo, name: string) => {
@@ -33,9 +43,10 @@ const where = (info: NotebookNameInfo, name: string) => {
 /**
  * Decide how each notebook name a task body reads reaches the worker: imports are repeated,
  * functions and classes re-created from their source (with what they read, recursively), data
- * copied. Anything that cannot travel is refused here, before a single task has started.
+ * copied and checked all the way down, with the classes of the instances inside it re-created
+ * too. Anything that cannot travel is refused here, before a single task has started.
  */
-export async function planCapture(req: CaptureRequest): Promise<CapturedName[]> {
+export async function planCapture(req: CaptureRequest): Promise<CapturePlan> {
   // The kernel's own API (sleep, display, …) is provided in every worker; a notebook's own
   // definition under the same name is a notebook name like any other.
   const isKernelApi = (n: string) => Object.prototype.hasOwnProperty.call(CELL_API, n) && req.values[n] === CELL_API[n];
@@ -48,6 +59,9 @@ export async function planCapture(req: CaptureRequest): Promise<CapturedName[]> 
   }
   const planned = new Map<string, CapturedName>();
   const queue = [...roots];
+  const walk = new ValueWalk(notebookFor(req));
+  const itemReattach = req.items && walkItems(walk, req.items);
+  queue.push(...walk.classes);
   while (queue.length) {
     const name = queue.shift()!;
     if (planned.has(name)) continue;
@@ -62,14 +76,46 @@ export async function planCapture(req: CaptureRequest): Promise<CapturedName[]> 
       planned.set(name, { name, kind: "function", source });
       for (const n of await outsideNames(req, name, source)) if (!planned.has(n)) queue.push(n);
     } else {
-      checkData(req, name, value);
+      const cell = req.info.cellOf(name);
+      walk.walk(value, { label: name, describe: where(req.info, name), origin: cell === undefined ? undefined : `'${name}' defined in cell [${cell}]` }, { step: name, parent: {} });
       planned.set(name, { name, kind: "data", value });
+      for (const c of walk.classes) if (!planned.has(c)) queue.push(c);
     }
   }
   // Imports first, then data, then functions and classes in the order the notebook defined them.
   const order = Object.keys(req.values);
   const rank = (c: CapturedName) => (c.kind === "import" ? 0 : c.kind === "data" ? 1 : 2);
-  return [...planned.values()].sort((a, b) => rank(a) - rank(b) || order.indexOf(a.name) - order.indexOf(b.name));
+  const names = [...planned.values()].sort((a, b) => rank(a) - rank(b) || order.indexOf(a.name) - order.indexOf(b.name));
+  return { names, reattach: walk.reattach, ...(itemReattach ? { itemReattach } : {}) };
+}
+
+/** Each item is copied on its own, so each is walked on its own; undefined where nothing is put back. */
+function walkItems(walk: ValueWalk, items: NonNullable<CaptureRequest["items"]>): (Reattach[] | undefined)[] {
+  const label = /^[A-Za-z_$][\w$]*$/.test(items.expression) ? items.expression : `(${items.expression})`;
+  return items.values.map((item, i) => {
+    if (item === null || (typeof item !== "object" && typeof item !== "function" && typeof item !== "symbol")) return undefined;
+    const at = `${label}[${i}]`;
+    const found = walk.walkAlone(item, { label: at, describe: `'${at}' (an item of --map ${items.expression})`, origin: `an item of --map ${items.expression}` });
+    return found.length ? found : undefined;
+  });
+}
+
+/** What the walk asks of the notebook: its classes by prototype, its functions by identity. */
+function notebookFor(req: CaptureRequest): WalkNotebook {
+  const classes = new Map<object, string>();
+  const functions = new Map<Function, string>();
+  for (const [name, value] of Object.entries(req.values)) {
+    if (typeof value !== "function") continue;
+    functions.set(value, name);
+    const proto = (value as { prototype?: unknown }).prototype;
+    if (proto !== null && typeof proto === "object" && /^class\b/.test(Function.prototype.toString.call(value))) classes.set(proto, name);
+  }
+  return {
+    kind: req.kind,
+    classOf: (proto) => classes.get(proto),
+    classSource: (name) => Function.prototype.toString.call(req.values[name]),
+    functionName: (fn) => functions.get(fn),
+  };
 }
 
 function functionSource(info: NotebookNameInfo, name: string, fn: Function): string {
@@ -104,48 +150,4 @@ async function outsideNames(req: CaptureRequest, name: string, source: string): 
     if (!needed.includes(n) && !(Object.prototype.hasOwnProperty.call(CELL_API, n) && req.values[n] === CELL_API[n])) needed.push(n);
   }
   return needed;
-}
-
-function checkData(req: CaptureRequest, name: string, value: unknown): void {
-  const what = where(req.info, name);
-  if (typeof value === "symbol") throw new CaptureError(`${what} is a symbol; symbols cannot be copied to a worker. Use a string instead.`);
-  if (value !== null && typeof value === "object") {
-    const v = value as Record<string, unknown>;
-    if (typeof v.pipe === "function" || typeof v.on === "function") {
-      throw new CaptureError(`${what} is a stream, socket or event emitter, which lives in the kernel. Open it inside the task instead.`);
-    }
-    if (req.kind === "processes" && holdsSharedMemory(value)) {
-      throw new CaptureError(`${what} holds a SharedArrayBuffer. Processes do not share memory with the kernel: use %%threads, or copy it into an ArrayBuffer.`);
-    }
-  }
-  if (value !== null && typeof value === "object" && !isPlainData(value)) {
-    const cls = (Object.getPrototypeOf(value) as { constructor?: { name?: string } }).constructor?.name ?? "a class";
-    throw new CaptureError(
-      `${what} is an instance of ${cls}; a worker would get a plain copy without its methods. ` +
-        `Pass its data (e.g. { ...${name} }) and re-create it inside the task, or return plain values.`,
-    );
-  }
-  try {
-    if (req.kind === "processes") serialize(value);
-    else structuredClone(value);
-  } catch (e) {
-    throw new CaptureError(`${what} cannot be copied to a worker: ${e instanceof Error ? e.message : String(e)}. Pass plain data (objects, arrays, Maps, typed arrays) instead.`);
-  }
-}
-
-function holdsSharedMemory(value: unknown): boolean {
-  if (types.isSharedArrayBuffer(value)) return true;
-  if (ArrayBuffer.isView(value)) return types.isSharedArrayBuffer(value.buffer);
-  return false;
-}
-
-/** Objects whose copies mean the same thing on the other side: no prototype of the notebook's own. */
-function isPlainData(value: object): boolean {
-  const proto = Object.getPrototypeOf(value);
-  if (proto === null || proto === Object.prototype || Array.isArray(value)) return true;
-  return (
-    types.isMap(value) || types.isSet(value) || types.isDate(value) || types.isRegExp(value) ||
-    types.isNativeError(value) || ArrayBuffer.isView(value) || types.isAnyArrayBuffer(value) ||
-    types.isBoxedPrimitive(value)
-  );
 }

@@ -40,6 +40,8 @@ export class PoolWorker {
   /** Tasks that have ended, for what their timers and promises still do (oldest first). */
   private readonly ended = new Map<number, TaskCallbacks>();
   private exit: WorkerExit | undefined;
+  /** Programs this worker has been sent and not yet told to drop. */
+  private readonly programs = new Set<number>();
   readonly ready: Promise<string>;
   /** False once the worker has gone or said it is going: it must be given no more tasks. */
   alive = true;
@@ -56,8 +58,10 @@ export class PoolWorker {
         case "output":
           return (this.pending.get(m.id)?.callbacks ?? this.ended.get(m.id))?.output(m.name, m.text);
         case "done":
+          if (m.started !== undefined) this.pending.get(m.id)?.callbacks.started(m.started);
           return this.settle(m.id, { status: "ok", value: m.value, at: m.at, cpu_ms: m.cpu_ms }, false);
         case "failed":
+          if (m.started !== undefined) this.pending.get(m.id)?.callbacks.started(m.started);
           return this.settle(m.id, { status: "error", error: m.error, at: m.at, cpu_ms: m.cpu_ms }, false);
         case "fault":
           if (m.retiring) this.alive = false;
@@ -77,19 +81,36 @@ export class PoolWorker {
     });
   }
 
-  run(task: TaskInput, program: TaskProgram, callbacks: TaskCallbacks): { id: number; end: Promise<TaskEnd> } {
+  /** Run a task of program `programId`, sending the program first if this worker has not had it. */
+  run(task: TaskInput, programId: number, program: TaskProgram, callbacks: TaskCallbacks): { id: number; end: Promise<TaskEnd> } {
     const id = PoolWorker.nextId++;
     const end = new Promise<TaskEnd>((resolve) => {
       if (!this.alive) return resolve({ status: "crashed", cause: this.exit ?? { kind: "unsent", message: "its worker was already leaving" } });
       this.pending.set(id, { callbacks, resolve });
       try {
-        this.handle.send({ type: "run", id, task, program });
+        if (!this.programs.has(programId)) {
+          const { itemReattach, ...body } = program;
+          this.handle.send({ type: "program", program: programId, body });
+          this.programs.add(programId);
+        }
+        const itemReattach = program.itemReattach?.[task.i];
+        this.handle.send({ type: "run", id, program: programId, task, ...(itemReattach ? { itemReattach } : {}) });
       } catch (e) {
         this.pending.delete(id);
         resolve({ status: "crashed", cause: { kind: "unsent", message: e instanceof Error ? e.message : String(e) } });
       }
     });
     return { id, end };
+  }
+
+  /** The cell of program `programId` has ended: the worker may let it go. */
+  drop(programId: number): void {
+    if (!this.programs.delete(programId) || !this.alive) return;
+    try {
+      this.handle.send({ type: "drop", program: programId });
+    } catch {
+      // A worker that cannot be told is going away, and its programs with it.
+    }
   }
 
   kill(): Promise<void> {

@@ -1,20 +1,22 @@
 /**
- * The program every pool worker runs, as a worker thread or as a forked child process. It
- * re-creates the notebook names a task needs, runs the task body, and reports output and the
- * result through the one port it has, in order: every line a task prints arrives before its "done".
+ * The program every pool worker runs, as a worker thread or as a forked child process. It keeps
+ * each running cell's program (compiled once), runs its tasks, and reports output and the result
+ * through the one port it has, in order: every line a task prints arrives before its "done".
  */
 import { parentPort, threadId, workerData } from "worker_threads";
-import { runInThisContext } from "vm";
 import { writeSync } from "fs";
-import { CapturedName, FromWorker, TaskInput, TaskProgram, ToWorker } from "../task-protocol";
-import { clockNs, threadCpuMs } from "../cpu-clock";
+import { FromWorker, Reattach, ShippedProgram, TaskInput, ToWorker } from "../task-protocol";
+import { CompiledProgram, compileProgram } from "./compiled-program";
+import { clockNs } from "../cpu-clock";
+import { taskCpuClock } from "./task-cpu";
+import { HeldStart } from "./held-start";
 import { toErrorFields } from "../../interpreter/runtime/error-fields";
 import { sleep, sleepSync } from "../../interpreter/runtime/sleep";
 import { TaskOutputSender } from "../task-output";
 import { ByteBudget } from "../../transport/byte-budget";
 import { watchParent } from "../parent-watch";
 import { installLoopChecks } from "../../interpreter/runtime/loop-checks";
-import { cellPositions, installCellStackTraces } from "../../interpreter/runtime/cell-positions";
+import { installCellStackTraces } from "../../interpreter/runtime/cell-positions";
 
 // Task errors go back to the kernel as text: their frames must already name cell lines.
 installCellStackTraces();
@@ -77,8 +79,13 @@ function openPort(): Port {
 }
 
 const port = openPort();
+const starts = new HeldStart((m) => port.post(m));
+const cpuMs = taskCpuClock(parentPort !== null);
 const output = new TaskOutputSender(
-  (id, name, text) => port.post({ type: "output", id, name, text }),
+  (id, name, text) => {
+    starts.release();
+    port.post({ type: "output", id, name, text });
+  },
   (workerData as { outputBudget?: ByteBudget } | null)?.outputBudget,
 );
 /** The task running now. */
@@ -102,6 +109,7 @@ class WorkerExiting extends Error {}
 
 process.exit = ((code?: number | string | null) => {
   const status = Number(code ?? process.exitCode ?? 0) || 0;
+  starts.release();
   output.flush();
   port.postAndLeave({ type: "exiting", id: owner() ?? null, code: status }, status);
   throw new WorkerExiting(`process.exit(${status})`);
@@ -122,6 +130,7 @@ function fault(thrown: unknown, how: "exception" | "rejection"): void {
       : "unhandled rejection: a promise the task did not await";
   const retiring = id === current;
   const message: FromWorker = { type: "fault", id, error: { ...fields, evalue: `${fields.evalue} (${where})` }, at: clockNs(), retiring };
+  starts.release();
   output.flush();
   if (retiring) port.postAndLeave(message, 1);
   else port.post(message);
@@ -143,61 +152,43 @@ function reroute(stream: NodeJS.WriteStream, name: "stdout" | "stderr"): void {
 reroute(process.stdout, "stdout");
 reroute(process.stderr, "stderr");
 
-function load(c: Extract<CapturedName, { kind: "import" }>): unknown {
-  const mod = require(c.specifier) as Record<string, unknown>;
-  const esm = mod !== null && typeof mod === "object" && mod.__esModule === true;
-  if (c.binding === "require") return mod;
-  if (c.binding === "default") return esm ? mod.default : mod;
-  if (c.binding === "namespace") return esm ? mod : { ...mod, default: mod };
-  return mod[c.binding.named];
+/** The programs of the cells running now, by id: compiled at their first task, dropped at the cell's end. */
+const programs = new Map<number, { shipped: ShippedProgram; compiled?: CompiledProgram }>();
+
+function programFor(id: number): CompiledProgram {
+  const entry = programs.get(id);
+  if (!entry) throw new Error(`the worker was sent no program ${id} for this task`);
+  // A program that fails to compile is tried again by each of its tasks, so each reports why.
+  return (entry.compiled ??= compileProgram(entry.shipped, WORKER_API));
 }
 
-const IDENT = /^[A-Za-z_$][\w$]*$/;
-
-/** Build the task function in a fresh scope holding copies of the names it reads. */
-function instantiate(program: TaskProgram): (task: unknown) => unknown {
-  const exportsObject: Record<string, unknown> = { ...WORKER_API };
-  const locals: string[] = [];
-  const assignments: string[] = [];
-  for (const c of program.names) {
-    if (!IDENT.test(c.name)) throw new Error(`cannot re-create notebook name '${c.name}'`);
-    locals.push(c.name);
-    if (c.kind === "function") {
-      assignments.push(`${c.name} = exports.${c.name} = (${c.source});`);
-    } else {
-      exportsObject[c.name] = c.kind === "import" ? load(c) : c.value;
-      assignments.push(`${c.name} = exports.${c.name};`);
-    }
-  }
-  const source = [
-    locals.length ? `let ${locals.join(", ")};` : "",
-    ...assignments,
-    program.js,
-    `return exports[${JSON.stringify(program.bodyVar)}];`,
-  ].join("\n");
-  const script = `(function (exports, require) {${source}\n})`;
-  if (program.positions) cellPositions.register(program.filename, program.positions, script, script.indexOf(program.js));
-  // Compiled under the cell's name, so a task's stack frames say where in the cell it failed.
-  const factory = runInThisContext(script, { filename: program.filename, displayErrors: false }) as (e: unknown, r: NodeJS.Require) => unknown;
-  const body = factory(exportsObject, require);
-  if (typeof body !== "function") throw new Error("the task body did not compile to a function");
-  return body as (task: unknown) => unknown;
-}
-
-async function run(id: number, input: TaskInput, program: TaskProgram): Promise<void> {
-  // Stopping a task kills its worker, so this signal only ever aborts with the worker itself.
-  const abort = new AbortController();
+async function run(id: number, programId: number, input: TaskInput, itemReattach: Reattach[] | undefined): Promise<void> {
+  // Stopping a task kills its worker, so this signal only ever aborts with the worker itself; it
+  // is made only for a task that asks for it.
+  let abort: AbortController | undefined;
   current = last = id;
-  const cpu0 = threadCpuMs();
-  port.post({ type: "started", id, at: clockNs() });
+  const cpu0 = cpuMs();
+  const startedAt = clockNs();
+  starts.begin(id, startedAt);
   const cpu = () => {
-    const c1 = threadCpuMs();
+    const c1 = cpuMs();
     return cpu0 === null || c1 === null ? null : c1 - cpu0;
   };
+  const ended = () => {
+    const at = clockNs();
+    return { at, cpu_ms: cpu(), ...starts.end(id, startedAt, at) };
+  };
   try {
-    const body = instantiate(program);
-    const value = await body({ ...input, signal: abort.signal });
-    const done: FromWorker = { type: "done", id, value, at: clockNs(), cpu_ms: cpu() };
+    const body = programFor(programId).instantiate(input.item, itemReattach);
+    const running = body({
+      ...input,
+      get signal() {
+        return (abort ??= new AbortController()).signal;
+      },
+    });
+    starts.yielded();
+    const value = await running;
+    const done: FromWorker = { type: "done", id, value, ...ended() };
     output.flush();
     try {
       port.post(done);
@@ -207,6 +198,7 @@ async function run(id: number, input: TaskInput, program: TaskProgram): Promise<
         id,
         at: done.at,
         cpu_ms: done.cpu_ms,
+        ...(done.started === undefined ? {} : { started: done.started }),
         error: {
           ename: "DataCloneError",
           evalue: `task ${input.i} returned a value that cannot be sent back to the notebook: ${e instanceof Error ? e.message : String(e)}`,
@@ -215,7 +207,7 @@ async function run(id: number, input: TaskInput, program: TaskProgram): Promise<
       });
     }
   } catch (e) {
-    const failed: FromWorker = { type: "failed", id, error: toErrorFields(e), at: clockNs(), cpu_ms: cpu() };
+    const failed: FromWorker = { type: "failed", id, error: toErrorFields(e), ...ended() };
     output.flush();
     port.post(failed);
   } finally {
@@ -223,6 +215,10 @@ async function run(id: number, input: TaskInput, program: TaskProgram): Promise<
   }
 }
 
-port.onMessage((m) => void run(m.id, m.task, m.program));
+port.onMessage((m) => {
+  if (m.type === "program") programs.set(m.program, { shipped: m.body });
+  else if (m.type === "drop") programs.delete(m.program);
+  else void run(m.id, m.program, m.task, m.itemReattach);
+});
 
 port.post({ type: "ready", where: parentPort ? `thread ${threadId}` : `pid ${process.pid}` });

@@ -29,6 +29,7 @@ export interface PoolRun {
  * The warm workers all have the limits of the last cell: a cell asking for other limits replaces them.
  */
 export class WorkerPool {
+  private static nextProgram = 1;
   private idle: PoolWorker[] = [];
   private readonly busy = new Set<PoolWorker>();
 
@@ -40,7 +41,14 @@ export class WorkerPool {
     for (const i of queue) events.queued(i);
     const byIndex = new Map(job.tasks.map((t) => [t.i, t]));
     const slots = Math.max(1, Math.min(job.workers, job.tasks.length));
-    await Promise.all(Array.from({ length: slots }, (_, slot) => this.runSlot(slot, queue, byIndex, job, events)));
+    // The program goes to each worker with its first task of this cell, and is dropped after the last.
+    const programId = WorkerPool.nextProgram++;
+    const used = new Set<PoolWorker>();
+    try {
+      await Promise.all(Array.from({ length: slots }, (_, slot) => this.runSlot(slot, queue, byIndex, { ...job, programId, used }, events)));
+    } finally {
+      for (const w of used) w.drop(programId);
+    }
   }
 
   /** Kill every worker, busy or idle (shutdown, restart). */
@@ -55,49 +63,58 @@ export class WorkerPool {
     slot: number,
     queue: number[],
     tasks: Map<number, TaskInput>,
-    job: PoolRun,
+    job: PoolRun & { programId: number; used: Set<PoolWorker> },
     events: PoolTaskEvents,
   ): Promise<void> {
     let worker: PoolWorker | undefined;
-    for (let i = queue.shift(); i !== undefined; i = queue.shift()) {
-      if (job.signal.aborted) {
-        events.ended(i, { status: "cancelled" });
-        continue;
-      }
-      if (!worker || !worker.alive) {
-        if (worker) this.busy.delete(worker);
-        worker = this.idle.pop();
-        while (worker && !worker.alive) worker = this.idle.pop();
-        if (!worker) {
-          const t0 = performance.now();
-          worker = new PoolWorker(this.spawn(job.limits));
-          this.busy.add(worker);
-          await worker.ready;
-          events.spawned(i, performance.now() - t0);
+    let where = "";
+    // One listener for the slot, not one per task: it stops whichever task the slot is running.
+    let running: PoolWorker | undefined;
+    const onAbort = () => void running?.kill();
+    job.signal.addEventListener("abort", onAbort, { once: true });
+    try {
+      for (let i = queue.shift(); i !== undefined; i = queue.shift()) {
+        if (job.signal.aborted) {
+          events.ended(i, { status: "cancelled" });
+          continue;
         }
-        this.busy.add(worker);
+        if (!worker || !worker.alive) {
+          if (worker) this.busy.delete(worker);
+          worker = this.idle.pop();
+          while (worker && !worker.alive) worker = this.idle.pop();
+          if (!worker) {
+            const t0 = performance.now();
+            worker = new PoolWorker(this.spawn(job.limits));
+            this.busy.add(worker);
+            await worker.ready;
+            events.spawned(i, performance.now() - t0);
+          }
+          this.busy.add(worker);
+          where = await worker.ready;
+        }
+        // Stopped while a worker was starting: an abort already fired would never reach this task.
+        if (job.signal.aborted) {
+          events.ended(i, { status: "cancelled" });
+          continue;
+        }
+        const [w, at] = [worker, where];
+        job.used.add(w);
+        const { end } = w.run(tasks.get(i)!, job.programId, job.program, {
+          started: (startedAt) => events.started(i, at, slot, startedAt),
+          output: (name, text) => events.output(i, name, text),
+          late: (ended) => events.late(i, ended),
+        });
+        running = w;
+        const result = await end;
+        running = undefined;
+        if (job.signal.aborted && result.status === "crashed") {
+          events.ended(i, { status: "cancelled" });
+        } else {
+          events.ended(i, result);
+        }
       }
-      const where = await worker.ready;
-      // Stopped while a worker was starting: an abort already fired would never reach this task.
-      if (job.signal.aborted) {
-        events.ended(i, { status: "cancelled" });
-        continue;
-      }
-      const w = worker;
-      const { end } = w.run(tasks.get(i)!, job.program, {
-        started: (at) => events.started(i, where, slot, at),
-        output: (name, text) => events.output(i, name, text),
-        late: (end) => events.late(i, end),
-      });
-      const onAbort = () => void w.kill();
-      job.signal.addEventListener("abort", onAbort, { once: true });
-      const result = await end;
+    } finally {
       job.signal.removeEventListener("abort", onAbort);
-      if (job.signal.aborted && result.status === "crashed") {
-        events.ended(i, { status: "cancelled" });
-      } else {
-        events.ended(i, result);
-      }
     }
     if (worker) {
       this.busy.delete(worker);

@@ -1,0 +1,85 @@
+/** The program goes to a worker once per cell; a short task's start rides on its end. */
+import { PoolWorker } from "../../src/concurrency/pool/pool-worker";
+import { HeldStart } from "../../src/concurrency/pool/held-start";
+import { WorkerExit, WorkerHandle } from "../../src/concurrency/pool/worker-handle";
+import { FromWorker, TaskProgram, ToWorker } from "../../src/concurrency/task-protocol";
+
+function fakeHandle() {
+  const sent: ToWorker[] = [];
+  let listener: (m: FromWorker) => void = () => undefined;
+  let exit!: (e: WorkerExit) => void;
+  const handle: WorkerHandle = {
+    limits: {},
+    send: (m) => void sent.push(m),
+    onMessage: (l) => void (listener = l),
+    exited: new Promise<WorkerExit>((resolve) => (exit = resolve)),
+    kill: async () => exit({ kind: "signal", signal: "SIGTERM" }),
+  };
+  return { handle, sent, reply: (m: FromWorker) => listener(m), exit: (e: WorkerExit) => exit(e) };
+}
+
+const program: TaskProgram = {
+  js: "exports.body = async () => 1;",
+  bodyVar: "body",
+  filename: "Cell[1] task body",
+  names: [],
+  itemReattach: [undefined, [{ at: [], proto: { class: "Point" } }]],
+};
+const callbacks = { started: jest.fn(), output: jest.fn(), late: jest.fn() };
+const task = (i: number) => ({ i, n: 2, id: `t${i}`, item: {} });
+
+describe("PoolWorker", () => {
+  it("sends a program once, then only its id with each task, with that task's item shape, and drops it once", async () => {
+    const { handle, sent, reply } = fakeHandle();
+    const worker = new PoolWorker(handle);
+    const first = worker.run(task(0), 7, program, callbacks);
+    const second = worker.run(task(1), 7, program, callbacks);
+    expect(sent.map((m) => m.type)).toEqual(["program", "run", "run"]);
+    expect(sent[0]).not.toHaveProperty("body.itemReattach");
+    expect(sent[1]).toEqual({ type: "run", id: first.id, program: 7, task: task(0) });
+    expect(sent[2]).toMatchObject({ type: "run", program: 7, itemReattach: [{ at: [], proto: { class: "Point" } }] });
+    reply({ type: "done", id: first.id, value: 1, at: 5n, cpu_ms: 0.1, started: 4n });
+    expect(callbacks.started).toHaveBeenCalledWith(4n);
+    await expect(first.end).resolves.toMatchObject({ status: "ok", value: 1 });
+    worker.drop(7);
+    worker.drop(7);
+    expect(sent.filter((m) => m.type === "drop")).toEqual([{ type: "drop", program: 7 }]);
+    reply({ type: "done", id: second.id, value: 2, at: 6n, cpu_ms: null });
+    await expect(second.end).resolves.toMatchObject({ status: "ok", value: 2 });
+  });
+
+  it("fails every task it still holds at once when the worker dies", async () => {
+    const { handle, exit } = fakeHandle();
+    const worker = new PoolWorker(handle);
+    const a = worker.run(task(0), 1, program, callbacks);
+    const b = worker.run(task(1), 1, program, callbacks);
+    exit({ kind: "exited", code: 1 });
+    await expect(Promise.all([a.end, b.end])).resolves.toEqual([
+      { status: "crashed", cause: { kind: "exited", code: 1 } },
+      { status: "crashed", cause: { kind: "exited", code: 1 } },
+    ]);
+  });
+});
+
+describe("HeldStart", () => {
+  it("posts starts while tasks are long, holds them after a short one, and lets a waiting task show", async () => {
+    const posted: bigint[] = [];
+    const starts = new HeldStart((m) => posted.push(m.at));
+    starts.begin(1, 0n);
+    expect(posted).toEqual([0n]);
+    expect(starts.end(1, 0n, 5_000_000n)).toEqual({});
+    starts.begin(2, 10n);
+    expect(posted).toEqual([0n, 10n]);
+    expect(starts.end(2, 10n, 20n)).toEqual({});
+    starts.begin(3, 30n);
+    expect(starts.end(3, 30n, 40n)).toEqual({ started: 30n });
+    starts.begin(4, 50n);
+    starts.yielded();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(posted).toEqual([0n, 10n, 50n]);
+    expect(starts.end(4, 50n, 60n)).toEqual({});
+    starts.begin(5, 70n);
+    starts.release();
+    expect(posted).toEqual([0n, 10n, 50n, 70n]);
+  });
+});
