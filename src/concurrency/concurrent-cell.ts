@@ -82,30 +82,26 @@ export async function runConcurrentCell(
   // The wrapper's first line stands where the magic line stood, so compiled lines map to cell lines.
   const positions = { map: converted.lineMap, source: `${cell.title}\n${cell.body}` };
   const filename = cell.filename;
+  // A refusal here (a name a worker cannot get) is a KernelError, which the interpreter turns into the cell's error.
   let job: { body?: Awaited<ReturnType<ConcurrentCellHost["loadBody"]>>; program?: TaskProgram };
-  try {
-    if (onMain) {
-      job = { body: await host.loadBody(converted.js, filename, positions) };
-    } else {
-      const plan = await planCapture({
-        kind: cell.executor as "threads" | "processes",
-        js: converted.js,
-        ignore: [BODY_VAR, converted.lastExpressionVar ?? "tsLastExpr"],
-        share: cell.options.share,
-        values: host.values,
-        info: host.info,
-        freeIdentifiers: (s) => host.freeIdentifiers(s),
-        ...(items ? { items: { expression: cell.options.map!, values: items } } : {}),
-      });
-      const assigned = exportsAssignments(converted.js).filter((x) => plan.names.some((c) => c.name === x));
-      for (const name of assigned) {
-        output.stream("stderr", `warning: the task body assigns to '${name}'; each worker changes its own copy, the notebook's '${name}' stays as it was.\n`);
-      }
-      job = { program: { js: converted.js, bodyVar: BODY_VAR, filename, positions, ...plan } };
+  if (onMain) {
+    job = { body: await host.loadBody(converted.js, filename, positions) };
+  } else {
+    const plan = await planCapture({
+      kind: cell.executor as "threads" | "processes",
+      js: converted.js,
+      ignore: [BODY_VAR, converted.lastExpressionVar ?? "tsLastExpr"],
+      share: cell.options.share,
+      values: host.values,
+      info: host.info,
+      freeIdentifiers: (s) => host.freeIdentifiers(s),
+      ...(items ? { items: { expression: cell.options.map!, values: items } } : {}),
+    });
+    const assigned = exportsAssignments(converted.js).filter((x) => plan.names.some((c) => c.name === x));
+    for (const name of assigned) {
+      output.stream("stderr", `warning: the task body assigns to '${name}'; each task changes its own copy, the notebook's '${name}' stays as it was.\n`);
     }
-  } catch (e) {
-    if (e instanceof CaptureError) return { kind: "error", error: { ename: e.name, evalue: e.message, traceback: [`${e.name}: ${e.message}`] } };
-    throw e;
+    job = { program: { js: converted.js, bodyVar: BODY_VAR, filename, positions, ...plan } };
   }
 
   const stop = new AbortController();
