@@ -97,6 +97,16 @@ describe("derived numbers for 4 × sleep(200)", () => {
     expect(s.speedup).toBeNull();
     expect(s.reading).toMatch(/^blocked the event loop/);
   });
+
+  it("without on-CPU slices, async tasks that ran one after another still read as blocking", () => {
+    const unsliced: TimingReport = {
+      ...F.asyncBlocking,
+      cpu_covers: "thread",
+      tasks: F.asyncBlocking.tasks.map(({ on_cpu: _, ...t }) => ({ ...t, cpu_ms: null })),
+    };
+    expect(summarize(unsliced).bound).toBe("blocking");
+    expect(lines(unsliced)[0]).toBe("wall 802 ms · Σ task 802 ms · CPU 0.4 ms on the whole kernel thread, all tasks (0.00 of 2 cores busy)");
+  });
 });
 
 describe("readings at their thresholds", () => {
