@@ -1,6 +1,6 @@
 import { Executor, ExecutorRun, TaskResult } from "../executor";
 import { threadCpuMs } from "../cpu-clock";
-import { cellScope, currentScope } from "../../interpreter/runtime/cell-scope";
+import { currentScope } from "../../interpreter/runtime/cell-scope";
 import { toErrorFields } from "../../interpreter/runtime/error-fields";
 import { taskCellOutput } from "../task-output";
 import { guardProcessExit, runAsTask, TaskFaultSink } from "./main-thread-faults";
@@ -53,11 +53,8 @@ export class MainThreadExecutor implements Executor {
       };
       const settled = (async (): Promise<TaskResult> => {
         try {
-          const value = await runAsTask(sink, () =>
-            taskOutput
-              ? cellScope.run({ output: taskOutput, signal: job.signal }, () => body({ ...task, signal: job.signal }))
-              : body({ ...task, signal: job.signal }),
-          );
+          const run = () => body({ ...task, signal: job.signal });
+          const value = await (taskOutput ? runAsTask(sink, { output: taskOutput, signal: job.signal }, run) : run());
           return { status: "ok", value };
         } catch (e) {
           return job.signal.aborted ? { status: "cancelled" } : { status: "error", error: toErrorFields(e) };
