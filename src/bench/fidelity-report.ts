@@ -75,7 +75,7 @@ export function fidelitySection(results: FidelityResults, plan: FidelityPlan): s
   return [
     `## Fidelity: the same function in bare node and inside the kernel (Node ${results.node})`,
     "",
-    `- Each sample runs the function once unmeasured, then times one run (performance.now() inside the cell or task); ` +
+    `- Each sample runs the function once unmeasured, then times three runs and keeps the fastest (performance.now() inside the cell or task); ` +
       `${plan.warmUp} warm-up round(s), then ${plan.runs} rounds, one sample of every column in turn`,
     "- Magic cells run with their live report, which redraws on the kernel's thread between task callbacks",
     "",
