@@ -31,7 +31,7 @@ export const WORKLOADS: readonly Workload[] = [
   { label: "CPU loop, 1e8 iterations", call: "cpuLoop(1e8)" },
   { label: "200,000 × await Promise.resolve()", call: "awaitChain(200_000)" },
   { label: "10,000 × await setImmediate", call: "immediateChain(10_000)" },
-  { label: "200 × await setTimeout(0)", call: "timeoutChain(200)" },
+  { label: "100 × await setTimeout(0)", call: "timeoutChain(100)" },
 ];
 
 /** `warmTimed`'s parameter carries a TypeScript cast; bare node gets it without. */
