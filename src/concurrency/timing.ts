@@ -34,6 +34,11 @@ export interface TaskTiming {
   status: TaskStatus;
   /** Intervals [from, to] the task held the CPU (for %%async: its slices of the one JS thread). */
   on_cpu?: [number, number][];
+  /**
+   * %%async: how long the task's synchronous part, up to its first await, held the one thread.
+   * Its later callbacks are not timed (that costs every await), so this is a lower bound.
+   */
+  sync_ms?: number;
 }
 
 export interface TimingReport {

@@ -53,7 +53,14 @@ export class MainThreadExecutor implements Executor {
       };
       const settled = (async (): Promise<TaskResult> => {
         try {
-          const run = () => body({ ...task, signal: job.signal });
+          const run = () => {
+            const from = tracker.ms();
+            try {
+              return body({ ...task, signal: job.signal });
+            } finally {
+              if (!perTask) tracker.update(index, { sync_ms: tracker.ms() - from });
+            }
+          };
           const value = await (taskOutput ? runAsTask(sink, { output: taskOutput, signal: job.signal }, run) : run());
           return { status: "ok", value };
         } catch (e) {

@@ -13,8 +13,6 @@ export const SHARED_SHARE = 0.35;
 export const IO_BOUND_BELOW = 0.35;
 /** At or above this share of the usable cores kept busy, a run is CPU-bound. */
 export const CPU_BOUND_FROM = 0.75;
-/** Task spans adding up to at most this share of the wall time did not overlap (timer jitter aside). */
-const NO_OVERLAP_UP_TO = 1.02;
 /** Start-up is worth a mention once the slowest start-up is this share of the wall time. */
 export const STARTUP_NOTABLE = 0.1;
 
@@ -78,24 +76,19 @@ export function shadeOf(share: number | null): Shade {
 }
 
 /**
- * Time the tasks held the one JS thread: from their on-CPU slices where a report has them;
- * otherwise, when tasks that all started together still ran one after another (their spans add
- * up to no more than the wall time), each held the thread for its whole span. Null when neither
- * tells.
+ * Time the tasks held the one JS thread: from their on-CPU slices where a report has them, else
+ * at least the time their synchronous parts took. Null when neither is known. A lower bound only
+ * makes "blocking" rarer: it needs the thread held for most of the wall time, computing little.
  */
-function heldMs(report: TimingReport): number | null {
-  const { tasks } = report;
+function heldMs(tasks: TaskTiming[]): number | null {
   let held = 0;
   if (tasks.some((t) => t.on_cpu !== undefined)) {
     for (const task of tasks) for (const [from, to] of task.on_cpu ?? []) held += Math.max(0, to - from);
     return held;
   }
-  for (const task of tasks) {
-    const end = taskEnd(task, report);
-    if (task.start_ms === null || end === null) return null;
-    held += Math.max(0, end - task.start_ms);
-  }
-  return tasks.length > 1 && held <= report.wall_ms * NO_OVERLAP_UP_TO ? held : null;
+  if (!tasks.some((t) => t.sync_ms !== undefined)) return null;
+  for (const task of tasks) held += task.sync_ms ?? 0;
+  return held;
 }
 
 export function summarize(report: TimingReport): Summary {
@@ -125,7 +118,7 @@ export function summarize(report: TimingReport): Summary {
 function boundOf(report: TimingReport, coresBusy: number | null, capacity: number): Bound {
   if (coresBusy === null || report.cpu_ms === null) return "unknown";
   // On the event loop a task that blocks (a synchronous wait) holds the thread without computing.
-  const held = report.executor === "async" ? heldMs(report) : null;
+  const held = report.executor === "async" ? heldMs(report.tasks) : null;
   if (held !== null && held / report.wall_ms >= CPU_BOUND_FROM && report.cpu_ms / held < SHARED_SHARE) {
     return "blocking";
   }
