@@ -48,7 +48,13 @@ export function bareSource(workload: Workload): string {
 export const CONTEXTS = ["plain", "serial", "async", "threads", "processes"] as const;
 export type Context = (typeof CONTEXTS)[number];
 
+/**
+ * Each sample defines the functions afresh, as each bare sample is a fresh process: V8 now and
+ * then leaves a function in a slow tier for good (bare node's 1e8 loop took 72 ms in one process
+ * and 850 ms in the next; a %%threads worker went from 49 ms to 630 ms between two cells), and a
+ * function kept across samples would carry one such draw into all of them.
+ */
 export function cellSource(context: Context, workload: Workload): string {
   const timed = `await warmTimed(async () => ${workload.call})`;
-  return context === "plain" ? timed : `%%${context} -n 1\nreturn ${timed};`;
+  return context === "plain" ? `${WORKLOAD_SOURCE}\n${timed}` : `%%${context} -n 1\n${WORKLOAD_SOURCE}\nreturn ${timed};`;
 }

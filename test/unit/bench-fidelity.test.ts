@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@jest/globals";
 import { emptyFidelityResults, fidelitySection, fidelityVerdicts } from "../../src/bench/fidelity-report";
-import { bareSource, cellSource, WORKLOADS } from "../../src/bench/fidelity-workloads";
+import { bareSource, cellSource, WORKLOAD_SOURCE, WORKLOADS } from "../../src/bench/fidelity-workloads";
 import { resultNumber } from "../../src/bench/fidelity-cases";
 import { Message } from "../../src/protocol/message";
 
@@ -40,8 +40,8 @@ describe("the fidelity rows", () => {
     const [cpu] = WORKLOADS;
     expect(bareSource(cpu)).toContain(`warmTimed(async () => ${cpu.call})`);
     expect(bareSource(cpu)).not.toContain(" as unknown");
-    expect(cellSource("plain", cpu)).toBe(`await warmTimed(async () => ${cpu.call})`);
-    expect(cellSource("threads", cpu)).toBe(`%%threads -n 1\nreturn await warmTimed(async () => ${cpu.call});`);
+    expect(cellSource("plain", cpu)).toBe(`${WORKLOAD_SOURCE}\nawait warmTimed(async () => ${cpu.call})`);
+    expect(cellSource("threads", cpu)).toBe(`%%threads -n 1\n${WORKLOAD_SOURCE}\nreturn await warmTimed(async () => ${cpu.call});`);
   });
 
   it("read the timing from a plain cell's value and from a magic's array of results", () => {
