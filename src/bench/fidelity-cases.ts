@@ -55,7 +55,8 @@ async function liveReportCase(
   progress: Progress,
 ): Promise<void> {
   const body = `%%serial -n ${plan.liveTasks}`;
-  const code = (flags: string) => `${body}${flags}\nreturn cpuLoop(${plan.liveIterations});`;
+  // Defined in the body, so each task starts from fresh code, as in the fidelity rows.
+  const code = (flags: string) => `${body}${flags}\n${WORKLOAD_SOURCE}\nreturn cpuLoop(${plan.liveIterations});`;
   const pairs: [keyof FidelityResults["live"], string][] = [
     ["live", code("")],
     ["quiet", code(" --quiet")],
