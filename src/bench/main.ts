@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: this kernel against tslab's, with the same client, in one run, then the
- * concurrency magics against bare Node baselines measured in the same process. It is a report:
+ * concurrency magics against bare Node baselines measured in the same process, then the fidelity
+ * rows. `--fidelity` runs the fidelity rows alone, for CI to repeat on each Node it supports. It is a report:
  * it exits 0 whether or not targets are met, and 1 only when it could not finish (the overall time
  * limit, a signal, or a fault in the bench itself).
  */
@@ -19,6 +20,8 @@ import { buildMagicRows, emptyMagicResults, magicSection, MagicPlan, MagicResult
 import { buildRows, KernelResults, notes, summaryLine } from "./report";
 import { KERNEL_INFO, ONE_PLUS_ONE, roundTrips } from "./round-trips";
 import { renderTable } from "./table";
+import { fidelityCases } from "./fidelity-cases";
+import { emptyFidelityResults, FidelityPlan, FidelityResults, fidelitySection, fidelityVerdicts } from "./fidelity-report";
 
 /**
  * Both kernels start in an empty folder, as a notebook's would be: started in this checkout, the
@@ -58,6 +61,8 @@ const MAGIC_PLAN: MagicPlan = {
   perTaskWorkers: 2,
 };
 
+const FIDELITY_PLAN: FidelityPlan = { warmUp: 1, runs: 5, liveTasks: 4, liveIterations: 100_000_000 };
+
 /** Every wait is bounded: tslab can leave a request without a reply or an idle status forever. */
 const LIMITS = {
   readyMs: 60_000,
@@ -77,7 +82,10 @@ const MAGIC_LIMITS: MagicLimits = {
 
 const progress = (text: string) => process.stderr.write(`[bench] ${text}\n`);
 
+const ONLY_FIDELITY = process.argv.includes("--fidelity");
+
 async function main(): Promise<void> {
+  if (ONLY_FIDELITY) return fidelityOnly();
   const kernels = [ourKernel(), tslabKernel()];
   const results: KernelResults[] = kernels.map((kernel) => ({
     name: kernel.name,
@@ -86,9 +94,10 @@ async function main(): Promise<void> {
     problems: [],
   }));
   const magic = emptyMagicResults(MAGIC_PLAN, usableCores());
+  const fidelity = emptyFidelityResults(FIDELITY_PLAN, process.version);
   const loadAtStart = loadavg();
   const finish = (complete: boolean) => {
-    printReport(kernels, results, magic, loadAtStart, complete);
+    printReport(kernels, results, magic, fidelity, loadAtStart, complete);
     removeLeftovers();
     // Kernels still running are killed by the exit hooks that launchKernel and watchSpawned install.
     process.exit(complete ? 0 : 1);
@@ -119,6 +128,33 @@ async function main(): Promise<void> {
   await inSession(kernels[0], magic, (running) =>
     magicCases(running.client, MAGIC_PLAN, MAGIC_LIMITS, magic, progress),
   );
+  await inSession(kernels[0], fidelity, (running) => fidelityCases(running.client, FIDELITY_PLAN, FIDELITY_LIMITS, fidelity, progress));
+  finish(true);
+}
+
+const FIDELITY_LIMITS = { cellMs: MAGIC_LIMITS.cpuCellMs, interruptMs: MAGIC_LIMITS.interruptMs };
+
+/** The fidelity rows alone, in one session of this kernel, under the Node that runs the bench. */
+async function fidelityOnly(): Promise<void> {
+  const fidelity = emptyFidelityResults(FIDELITY_PLAN, process.version);
+  const finish = (complete: boolean) => {
+    const lines = [
+      `- Machine: ${availableParallelism()} cores, ${platform()} ${arch()}, load ${formatLoad(loadavg())} at end`,
+      "",
+      ...fidelitySection(fidelity, FIDELITY_PLAN),
+      "",
+      summaryLine(fidelityVerdicts(fidelity), complete),
+    ];
+    process.stdout.write(lines.join("\n") + "\n");
+    removeLeftovers();
+    process.exit(complete ? 0 : 1);
+  };
+  setTimeout(() => {
+    progress(`overall limit of ${seconds(LIMITS.overallMs)} reached; reporting what was measured`);
+    finish(false);
+  }, LIMITS.overallMs);
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => finish(false));
+  await inSession(ourKernel(), fidelity, (running) => fidelityCases(running.client, FIDELITY_PLAN, FIDELITY_LIMITS, fidelity, progress));
   finish(true);
 }
 
@@ -203,6 +239,7 @@ function printReport(
   kernels: BenchKernel[],
   results: KernelResults[],
   magic: MagicResults,
+  fidelity: FidelityResults,
   loadAtStart: number[],
   complete: boolean,
 ): void {
@@ -228,7 +265,9 @@ function printReport(
     "",
     ...magicSection(magic, MAGIC_PLAN, magicRows),
     "",
-    summaryLine([...rows, ...magicRows], complete),
+    ...fidelitySection(fidelity, FIDELITY_PLAN),
+    "",
+    summaryLine([...rows, ...magicRows, ...fidelityVerdicts(fidelity)], complete),
   ];
   process.stdout.write(lines.join("\n") + "\n");
 }

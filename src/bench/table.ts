@@ -22,7 +22,7 @@ export function renderMagicTable(rows: MagicRow[]): string {
   return renderColumns(header, body);
 }
 
-function renderColumns(header: string[], body: string[][]): string {
+export function renderColumns(header: string[], body: string[][]): string {
   const widths = header.map((cell, column) => Math.max(width(cell), ...body.map((line) => width(line[column]))));
   const line = (cells: string[]) => `| ${cells.map((cell, column) => pad(escape(cell), widths[column])).join(" | ")} |`;
   const rule = `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`;

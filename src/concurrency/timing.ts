@@ -34,6 +34,11 @@ export interface TaskTiming {
   status: TaskStatus;
   /** Intervals [from, to] the task held the CPU (for %%async: its slices of the one JS thread). */
   on_cpu?: [number, number][];
+  /**
+   * %%async: how long the task's synchronous part, up to its first await, held the one thread.
+   * Its later callbacks are not timed (that costs every await), so this is a lower bound.
+   */
+  sync_ms?: number;
 }
 
 export interface TimingReport {
@@ -48,6 +53,11 @@ export interface TimingReport {
   wall_ms: number;
   /** CPU time of all tasks together; null if any task's CPU is unknown. */
   cpu_ms: number | null;
+  /**
+   * "thread" when cpu_ms is the kernel thread's CPU over the whole run (%%async: its tasks share
+   * the thread, and per-task figures cost too much to take), so it also holds the kernel's own work.
+   */
+  cpu_covers?: "thread";
   tasks: TaskTiming[];
   finished: boolean;
   /** Wall time of the last %%serial run of the same body, when there was one. */
@@ -61,5 +71,6 @@ export interface TimingMetadata {
   executor: ExecutorKind;
   wall_ms: number;
   cpu_ms: number | null;
+  cpu_covers?: "thread";
   tasks: Pick<TaskTiming, "i" | "where" | "queued_ms" | "start_ms" | "end_ms" | "cpu_ms" | "startup_ms" | "status">[];
 }

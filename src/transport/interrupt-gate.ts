@@ -36,6 +36,12 @@ export const GateState = {
 /** States at or above this one ask loop checks in cell code to throw. */
 export const LOOPS_STOP_AT = GateState.Pending;
 
+/**
+ * The global function, on the thread that runs cells, that raises the flag its loop checks read
+ * (interpreter/runtime/loop-checks.ts); the transport calls it there once it has set one of those states.
+ */
+export const RAISE_LOOP_STOP = Symbol.for("ts-concurrency-kernel.raise-loop-stop");
+
 export type GateState = (typeof GateState)[keyof typeof GateState];
 
 /** Shared between threads; pass it to `startKernelTransport` and to the code that runs cells. */

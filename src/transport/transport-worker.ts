@@ -8,7 +8,8 @@ import * as zmq from "zeromq";
 import { ByteBudget, refund } from "./byte-budget";
 import { pollParent } from "../concurrency/parent-watch";
 import { bindAddress, isIpv6 } from "./connection";
-import { InterruptGate, requestInterrupt } from "./interrupt-gate";
+import { gateState, InterruptGate, LOOPS_STOP_AT, requestInterrupt } from "./interrupt-gate";
+import { MainThreadNudge } from "./main-thread-nudge";
 import { logTransport } from "./log";
 import { SendQueue } from "./send-queue";
 import { StuckMainThreadGuard } from "./stuck-main-thread";
@@ -99,6 +100,7 @@ function serve(
   };
   const drainAll = () => Promise.all(Object.values(queues).map((queue) => queue.drained()));
   const stuck = new StuckMainThreadGuard();
+  const nudge = new MainThreadNudge();
   let closing = false;
 
   // One history for every channel: a message captured on shell must not be replayed on control.
@@ -117,6 +119,8 @@ function serve(
     if (channel === "control" && decoded.envelope.message.header.msg_type === "interrupt_request") {
       const decision = interruptGate ? requestInterrupt(interruptGate) : "signal";
       if (decision === "signal") process.kill(process.pid, "SIGINT");
+      // Cell code spinning after an await stops at its loop checks once they look at the gate.
+      else if (interruptGate && gateState(interruptGate) >= LOOPS_STOP_AT) nudge.raiseLoopStop();
       delivery = { interrupt: decision === "signal" ? "signalled" : decision === "pending" ? "held" : "idle" };
       stuck.expectReply(decoded.envelope.message.header.msg_id);
     }
@@ -164,6 +168,7 @@ function serve(
       case "close":
         closing = true;
         stuck.close();
+        nudge.close();
         void drainAll().then(() => {
           for (const socket of Object.values(sockets)) socket.close();
           post({ type: "done", id: message.id });

@@ -97,6 +97,18 @@ describe("derived numbers for 4 × sleep(200)", () => {
     expect(s.speedup).toBeNull();
     expect(s.reading).toMatch(/^blocked the event loop/);
   });
+
+  it("without on-CPU slices, async tasks whose synchronous parts held the thread still read as blocking", () => {
+    const unsliced: TimingReport = {
+      ...F.asyncBlocking,
+      cpu_covers: "thread",
+      // As the executor records them: every task started at once, each ended after all the waits.
+      tasks: F.asyncBlocking.tasks.map(({ on_cpu, ...t }) => ({ ...t, end_ms: 802, cpu_ms: null, sync_ms: on_cpu![0][1] - on_cpu![0][0] })),
+    };
+    expect(summarize(unsliced).bound).toBe("blocking");
+    expect(summarize({ ...unsliced, tasks: unsliced.tasks.map((t) => ({ ...t, sync_ms: 1 })) }).bound).not.toBe("blocking");
+    expect(lines(unsliced)[0]).toBe("wall 802 ms · Σ task 2.00 s · CPU 0.4 ms on the whole kernel thread, all tasks (0.00 of 2 cores busy)");
+  });
 });
 
 describe("readings at their thresholds", () => {

@@ -1,6 +1,6 @@
 import { Executor, ExecutorRun, TaskResult } from "../executor";
-import { CpuSlices } from "./cpu-slices";
-import { cellScope, currentScope } from "../../interpreter/runtime/cell-scope";
+import { threadCpuMs } from "../cpu-clock";
+import { currentScope } from "../../interpreter/runtime/cell-scope";
 import { toErrorFields } from "../../interpreter/runtime/error-fields";
 import { taskCellOutput } from "../task-output";
 import { guardProcessExit, runAsTask, TaskFaultSink } from "./main-thread-faults";
@@ -9,6 +9,12 @@ import { guardProcessExit, runAsTask, TaskFaultSink } from "./main-thread-faults
  * %%serial and %%async: tasks run on the kernel's own thread and see notebook names directly.
  * Serial awaits each task before starting the next; async starts them all at once, so their
  * waits overlap while their CPU work takes turns on the one thread.
+ *
+ * CPU is read only at boundaries. Per-callback slices (an async_hooks before/after and a read of
+ * the thread's CPU clock around every callback) made 200,000 awaits 340× slower than bare Node
+ * (issue #14), bending the very lesson the report is for. A serial task has the thread to itself,
+ * so the thread's CPU between its start and end is its own; async tasks share the thread, so the
+ * cell reports the thread's CPU over the whole run, labelled as such, and no per-task figure.
  */
 export class MainThreadExecutor implements Executor {
   constructor(private readonly mode: "serial" | "async") {
@@ -19,7 +25,7 @@ export class MainThreadExecutor implements Executor {
     const body = job.body;
     if (!body) throw new Error("the main-thread executor needs the task body as a function");
     const { tracker } = job;
-    const slices = new CpuSlices(() => tracker.ms());
+    const perTask = this.mode === "serial";
     const results: TaskResult[] = new Array(job.tasks.length);
     const outer = currentScope();
     /** Once the run is over, what its tasks left behind is stray output, no longer a task's outcome. */
@@ -32,6 +38,7 @@ export class MainThreadExecutor implements Executor {
         return;
       }
       tracker.update(index, { where: "main", slot: 0, start_ms: tracker.ms(), status: "running" });
+      const cpu0 = perTask ? threadCpuMs() : null;
       const taskOutput = outer && taskCellOutput(outer.output, job.output, task.i);
       let ended = false;
       let failFromOutside!: (result: TaskResult) => void;
@@ -46,13 +53,15 @@ export class MainThreadExecutor implements Executor {
       };
       const settled = (async (): Promise<TaskResult> => {
         try {
-          const value = await slices.runAs(task.i, () =>
-            runAsTask(sink, () =>
-              taskOutput
-                ? cellScope.run({ output: taskOutput, signal: job.signal }, () => body({ ...task, signal: job.signal }))
-                : body({ ...task, signal: job.signal }),
-            ),
-          );
+          const run = () => {
+            const from = tracker.ms();
+            try {
+              return body({ ...task, signal: job.signal });
+            } finally {
+              if (!perTask) tracker.update(index, { sync_ms: tracker.ms() - from });
+            }
+          };
+          const value = await (taskOutput ? runAsTask(sink, { output: taskOutput, signal: job.signal }, run) : run());
           return { status: "ok", value };
         } catch (e) {
           return job.signal.aborted ? { status: "cancelled" } : { status: "error", error: toErrorFields(e) };
@@ -63,15 +72,15 @@ export class MainThreadExecutor implements Executor {
       ended = true;
       results[index] = result;
       job.output.endTask(task.i);
+      const cpu1 = perTask ? threadCpuMs() : null;
       tracker.update(index, {
         end_ms: tracker.ms(),
         status: result.status,
-        cpu_ms: slices.cpuOf(task.i),
-        on_cpu: slices.of(task.i),
+        cpu_ms: cpu0 === null || cpu1 === null ? null : cpu1 - cpu0,
       });
     };
 
-    slices.start();
+    const runCpu0 = perTask ? null : threadCpuMs();
     try {
       if (this.mode === "serial") {
         for (let k = 0; k < job.tasks.length; k++) await runOne(k);
@@ -82,16 +91,19 @@ export class MainThreadExecutor implements Executor {
         // throws; one turn of the event loop lets it settle as cancelled rather than be left.
         if (job.signal.aborted) await new Promise((resolve) => setImmediate(resolve));
         // Async work cannot be stopped from outside: whatever is still pending is left behind.
-        job.tasks.forEach((t, k) => {
+        job.tasks.forEach((_, k) => {
           if (results[k] === undefined) {
             results[k] = { status: "abandoned" };
-            tracker.update(k, { status: "abandoned", end_ms: tracker.ms(), on_cpu: slices.of(t.i), cpu_ms: slices.cpuOf(t.i) });
+            tracker.update(k, { status: "abandoned", end_ms: tracker.ms() });
           }
         });
       }
     } finally {
       open = false;
-      slices.stop();
+      if (!perTask) {
+        const runCpu1 = threadCpuMs();
+        tracker.threadCpu(runCpu0 === null || runCpu1 === null ? null : runCpu1 - runCpu0);
+      }
     }
     return results;
   }

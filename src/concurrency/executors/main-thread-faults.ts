@@ -1,25 +1,20 @@
-import { AsyncLocalStorage } from "async_hooks";
-import { ErrorFields } from "../../protocol/content";
 import { toErrorFields } from "../../interpreter/runtime/error-fields";
+import { CellScope, cellScope, currentScope, TaskFaultSink } from "../../interpreter/runtime/cell-scope";
 
 /**
- * How code a %%serial or %%async task started (a timer, an unawaited promise, a process.exit
- * call) reaches that task when it fails. On the kernel's thread such failures would otherwise
- * land on the kernel itself: process.exit() would end it, and an uncaught error could only be
- * printed, leaving the task looking as if it had succeeded.
+ * Code a %%serial or %%async task started (a timer, an unawaited promise, a process.exit call)
+ * reaches that task when it fails, through the task's cell scope. On the kernel's thread such
+ * failures would otherwise land on the kernel itself: process.exit() would end it, and an uncaught
+ * error could only be printed, leaving the task looking as if it had succeeded.
  */
-export interface TaskFaultSink {
-  readonly i: number;
-  /** Fail the task from outside its await chain; false once the task has ended. */
-  fail(error: ErrorFields): boolean;
+export type { TaskFaultSink };
+
+/** Run `fn` as task `sink.i` in `scope`: everything it starts, now or later, belongs to that task. */
+export function runAsTask<T>(sink: TaskFaultSink, scope: Omit<CellScope, "task">, fn: () => T): T {
+  return cellScope.run({ ...scope, task: sink }, fn);
 }
 
-const owner = new AsyncLocalStorage<TaskFaultSink>();
-
-/** Run `fn` as task `sink.i`: everything it starts, now or later, belongs to that task. */
-export function runAsTask<T>(sink: TaskFaultSink, fn: () => T): T {
-  return owner.run(sink, fn);
-}
+const owningTask = (): TaskFaultSink | undefined => currentScope()?.task;
 
 /** What process.exit() throws inside a task on the kernel's thread, where exiting would end the kernel. */
 export class TaskExit extends Error {
@@ -41,7 +36,7 @@ export function guardProcessExit(): void {
   guarded = true;
   const exit = process.exit.bind(process);
   process.exit = ((code?: number | string | null) => {
-    const sink = owner.getStore();
+    const sink = owningTask();
     if (!sink) return exit(code as number | undefined);
     const error = new TaskExit(Number(code ?? 0) || 0);
     error.taken = sink.fail(toErrorFields(error));
@@ -57,7 +52,7 @@ export function guardProcessExit(): void {
  */
 export function failOwningTask(thrown: unknown, how: "exception" | "rejection"): boolean {
   if (thrown instanceof TaskExit) return thrown.taken;
-  const sink = owner.getStore();
+  const sink = owningTask();
   if (!sink) return false;
   const fields = toErrorFields(thrown);
   const where =

@@ -20,7 +20,8 @@ import { installCellStackTraces } from "../../interpreter/runtime/cell-positions
 
 // Task errors go back to the kernel as text: their frames must already name cell lines.
 installCellStackTraces();
-// Cell code carries loop checks; workers are stopped by other means, but pay the same for them.
+// Cell code carries loop checks, whose names must exist here; workers are stopped by other means,
+// so nothing raises their flag and they cost nothing.
 installLoopChecks();
 
 /** The kernel API inside a worker: waiting works as in a cell; showing and asking belong to the notebook. */

@@ -16,6 +16,7 @@ export function timingMetadata(report: TimingReport): TimingMetadata {
     executor: report.executor,
     wall_ms: report.wall_ms,
     cpu_ms: report.cpu_ms,
+    ...(report.cpu_covers ? { cpu_covers: report.cpu_covers } : {}),
     tasks: report.tasks.map((t) => ({
       i: t.i,
       where: t.where,

@@ -42,7 +42,8 @@ export function headerLine(report: TimingReport): string {
 export function summaryLines(report: TimingReport, s: Summary): string[] {
   const lines: string[] = [];
   const busy = s.coresBusy === null ? "" : ` (${s.coresBusy.toFixed(2)} of ${plural(report.cores, "core")} busy)`;
-  const cpu = s.cpu_ms === null ? "CPU n/a" : `CPU ${formatMs(s.cpu_ms)}${busy}`;
+  const covers = report.cpu_covers === "thread" ? " on the whole kernel thread, all tasks" : "";
+  const cpu = s.cpu_ms === null ? "CPU n/a" : `CPU ${formatMs(s.cpu_ms)}${covers}${busy}`;
   const wall = `wall ${formatMs(s.wall_ms)}${report.finished ? "" : " so far"}`;
   lines.push(`${wall} · Σ task ${formatMs(s.task_ms)} · ${cpu}`);
   const gain = gainLine(report, s);

@@ -75,11 +75,19 @@ export function shadeOf(share: number | null): Shade {
   return share >= SHARED_SHARE ? "shared" : "waiting";
 }
 
-/** Time a task held the one JS thread, from its on-CPU slices; null when it has none. */
+/**
+ * Time the tasks held the one JS thread: from their on-CPU slices where a report has them, else
+ * at least the time their synchronous parts took. Null when neither is known. A lower bound only
+ * makes "blocking" rarer: it needs the thread held for most of the wall time, computing little.
+ */
 function heldMs(tasks: TaskTiming[]): number | null {
-  if (!tasks.some((t) => t.on_cpu !== undefined)) return null;
   let held = 0;
-  for (const task of tasks) for (const [from, to] of task.on_cpu ?? []) held += Math.max(0, to - from);
+  if (tasks.some((t) => t.on_cpu !== undefined)) {
+    for (const task of tasks) for (const [from, to] of task.on_cpu ?? []) held += Math.max(0, to - from);
+    return held;
+  }
+  if (!tasks.some((t) => t.sync_ms !== undefined)) return null;
+  for (const task of tasks) held += task.sync_ms ?? 0;
   return held;
 }
 

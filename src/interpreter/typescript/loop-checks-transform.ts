@@ -6,8 +6,7 @@
  * function. Constructors are left alone: a derived class's must begin with `super()`.
  */
 import type * as TS from "@tslab/typescript-for-tslab";
-import { LOOP_GATE_NAME, LOOP_STOP_NAME } from "../runtime/loop-checks";
-import { LOOPS_STOP_AT } from "../../transport/interrupt-gate";
+import { LOOP_FLAG_NAME, LOOP_STOP_NAME } from "../runtime/loop-checks";
 
 export function loopChecks(ts: typeof TS): TS.TransformerFactory<TS.SourceFile> {
   return (context) => {
@@ -16,8 +15,8 @@ export function loopChecks(ts: typeof TS): TS.TransformerFactory<TS.SourceFile> 
     const stopCall = () => f.createExpressionStatement(f.createCallExpression(f.createIdentifier(LOOP_STOP_NAME), undefined, []));
     const check = (loop: TS.Node): TS.Statement => {
       const gateSet = f.createLogicalAnd(
-        f.createStrictInequality(f.createTypeOfExpression(f.createIdentifier(LOOP_GATE_NAME)), f.createStringLiteral("undefined")),
-        f.createGreaterThanEquals(f.createElementAccessExpression(f.createIdentifier(LOOP_GATE_NAME), 0), f.createNumericLiteral(LOOPS_STOP_AT)),
+        f.createStrictInequality(f.createTypeOfExpression(f.createIdentifier(LOOP_FLAG_NAME)), f.createStringLiteral("undefined")),
+        f.createIdentifier(LOOP_FLAG_NAME),
       );
       // One line in the printed JavaScript, which `fn.toString()` shows.
       const statement = f.createIfStatement(gateSet, ts.setEmitFlags(f.createBlock([stopCall()]), ts.EmitFlags.SingleLine));
