@@ -17,9 +17,14 @@ function pluginsOf(module) {
   return Array.isArray(exported) ? exported : [exported];
 }
 
-/** The language-server plugins need a jupyter-lsp server extension this test server does not have. */
-function withoutLanguageServer(plugins) {
-  return pluginsOf(plugins).filter(({ id }) => !id.includes(":language-server"));
+/**
+ * Left out: the language-server plugins, which need a jupyter-lsp server extension this server
+ * lacks, and the news announcements, which would ask (in a pop-up) to fetch news from the network.
+ */
+const UNWANTED = [":language-server", "@jupyterlab/apputils-extension:announcements"];
+
+function wanted({ id }) {
+  return !UNWANTED.some((part) => id.includes(part));
 }
 
 window.addEventListener("load", async () => {
@@ -33,7 +38,7 @@ window.addEventListener("load", async () => {
     import("@jupyterlab/filebrowser-extension"),
     import("@jupyterlab/inspector-extension"),
     import("@jupyterlab/mainmenu-extension"),
-    import("@jupyterlab/notebook-extension").then(withoutLanguageServer),
+    import("@jupyterlab/notebook-extension"),
     import("@jupyterlab/rendermime-extension"),
     import("@jupyterlab/shortcuts-extension"),
     import("@jupyterlab/theme-dark-extension"),
@@ -43,7 +48,7 @@ window.addEventListener("load", async () => {
     import("@jupyterlab/ui-components-extension"),
   ]);
   const lab = new JupyterLab();
-  lab.registerPlugins(extensions.flatMap(pluginsOf));
+  lab.registerPlugins(extensions.flatMap(pluginsOf).filter(wanted));
   window.jupyterapp = lab;
   await lab.start();
   await lab.restored;
