@@ -46,8 +46,10 @@ async function openExport(page, file) {
 /** Timing reports in the export, found by their shape as in the live pages. @param {import("puppeteer-core").Page} page */
 async function reportsInExport(page) {
   const reports = [];
-  for (const candidate of await page.$$('.jp-OutputArea-output[data-mime-type="text/html"] > div')) {
-    if (await candidate.evaluate((div) => div.querySelector(":scope > div[title] > div") !== null)) reports.push(candidate);
+  for (const candidate of await page.$$('.jp-OutputArea-output[data-mime-type="text/html"] div')) {
+    if (await candidate.evaluate((div) => div.querySelector(":scope > div[title] > div") !== null && !div.hasAttribute("title"))) {
+      reports.push(candidate);
+    }
   }
   return reports;
 }

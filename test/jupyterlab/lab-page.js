@@ -26,8 +26,8 @@ const SELECTORS = {
   rendered: ".jp-OutputArea-output",
   // Tracebacks and stderr both render as this MIME type; an output no renderer took shows the fallback.
   errorOutput: '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]',
-  reportCandidate: '.jp-OutputArea-output[data-mime-type="text/html"] > div',
-  anyReportCandidate: ".jp-OutputArea-output > div, .jp-OutputArea-output > pre",
+  // A report is an output's top div, or one of several stacked in a %%compare output.
+  reportCandidate: '.jp-OutputArea-output[data-mime-type="text/html"] div',
   lane: ":scope > div[title]",
 };
 
@@ -64,10 +64,21 @@ async function waitForKernelIdle(/** @type {Page} */ page, /** @type {number} */
   );
 }
 
-/** Runs a command of the app, as a menu item or shortcut would. */
+/** Runs a command of the app, as a menu item or shortcut would, and waits until it is done. */
 function command(/** @type {Page} */ page, /** @type {string} */ id, /** @type {object} */ args = {}) {
   // @ts-ignore: the app the test build puts on window
   return page.evaluate((id, args) => window.jupyterapp.commands.execute(id, args).then(() => undefined), id, args);
+}
+
+/**
+ * Starts a command without waiting for it: running cells is done only when they end (never, for
+ * `while (true) {}`), and Restart only once its dialog is answered.
+ */
+function startCommand(/** @type {Page} */ page, /** @type {string} */ id, /** @type {object} */ args = {}) {
+  return page.evaluate((id, args) => {
+    // @ts-ignore: the app the test build puts on window
+    window.jupyterapp.commands.execute(id, args).catch((/** @type {unknown} */ e) => console.error(`${id} failed: ${e}`));
+  }, id, args);
 }
 
 /**
@@ -132,7 +143,7 @@ function outputTypes(page) {
 async function reportsIn(cell) {
   const reports = [];
   for (const candidate of await cell.$$(SELECTORS.reportCandidate)) {
-    if (await candidate.evaluate((div, lane) => div.querySelector(`${lane} > div`) !== null, SELECTORS.lane)) {
+    if (await candidate.evaluate((div, lane) => div.querySelector(`${lane} > div`) !== null && !div.hasAttribute("title"), SELECTORS.lane)) {
       reports.push(candidate);
     }
   }
@@ -223,6 +234,7 @@ module.exports = {
   reportsIn,
   screenshotReport,
   setTheme,
+  startCommand,
   waitForKernelIdle,
   waitForRunToFinish,
 };

@@ -16,9 +16,10 @@
  *      from HTML through the sanitizer and reach the same contrast in both themes;
  *   4. the committed notebooks exported by nbconvert (`--template lab`, light and dark), the same.
  *
- * Usage: node test/jupyterlab/run-lab.js [--out DIR] [--runner-dir DIR] [--timeout SEC]
+ * Usage: node test/jupyterlab/run-lab.js [--out DIR] [--runner-dir DIR] [--timeout SEC] [--only A.ipynb,B.ipynb]
  *   --out: screenshots and logs (default artifacts/jupyterlab); --runner-dir: the headless runner's
- *   executed notebooks, if CI has them already (otherwise the runner runs here); --timeout: per Run All.
+ *   executed notebooks, if CI has them already (otherwise the runner runs here); --timeout: per Run All;
+ *   --only: just these notebooks of notebooks/ (while working on the test; CI runs them all).
  * Env: CHROMIUM_PATH, JUPYTER_PYTHON as for test/browser/run-notebook.js.
  * Prints "ok: …"/"FAIL: …" lines, a contrast table and the time taken; exits 1 on any failure.
  */
@@ -45,13 +46,14 @@ const THEMES = /** @type {const} */ (["light", "dark"]);
 
 /** @param {string[]} argv */
 function parseArgs(argv) {
-  const options = { out: path.join(ROOT, "artifacts", "jupyterlab"), runnerDir: "", timeoutMs: 600_000 };
+  const options = { out: path.join(ROOT, "artifacts", "jupyterlab"), runnerDir: "", timeoutMs: 600_000, only: "" };
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value] = [argv[i], argv[i + 1]];
     if (value === undefined) throw new Error(`${flag} needs a value`);
     if (flag === "--out") options.out = path.resolve(value);
     else if (flag === "--runner-dir") options.runnerDir = path.resolve(value);
     else if (flag === "--timeout") options.timeoutMs = Number(value) * 1000;
+    else if (flag === "--only") options.only = value;
     else throw new Error(`unknown option ${flag}`);
   }
   if (!(options.timeoutMs > 0)) throw new Error("--timeout needs a number of seconds");
@@ -80,13 +82,6 @@ function runnerCopy(/** @type {string} */ notebook, /** @type {string} */ runner
   const run = spawnSync(process.execPath, [CLI, "run", notebook, "--out", out, "--quiet"], { encoding: "utf8" });
   if (run.status !== 0) throw new Error(`cli.js run ${shown(notebook)} failed:\n${run.stdout}${run.stderr}`);
   return out;
-}
-
-/** Settings the page would otherwise differ in: every cell in the DOM (no virtual scrolling). */
-function writeLabSettings(/** @type {NodeJS.ProcessEnv} */ env) {
-  const dir = path.join(String(env.JUPYTER_CONFIG_DIR), "lab-user-settings", "@jupyterlab", "notebook-extension");
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, "tracker.jupyterlab-settings"), JSON.stringify({ windowingMode: "none" }));
 }
 
 /** Lowest contrast seen per front end and theme, for the table at the end. */
@@ -146,7 +141,7 @@ async function runNotebook(page, { url, notebook, runnerFile, timeoutMs, out, ch
   await lab.openLab(page, url, START_TIMEOUT_MS);
   await lab.waitForKernelIdle(page, KERNEL_TIMEOUT_MS);
   const started = Date.now();
-  await lab.command(page, "notebook:run-all-cells");
+  await lab.startCommand(page, "notebook:run-all-cells");
   await lab.waitForRunToFinish(page, timeoutMs);
   console.log(`${name}: Run All took ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
@@ -255,7 +250,11 @@ async function main() {
   if (!fs.existsSync(CLI)) throw new Error(`${shown(CLI)} is missing: run npm run build first`);
   const versions = buildApp();
   console.log(`JupyterLab front end: ${versions}`);
-  const notebooks = fs.readdirSync(path.join(ROOT, "notebooks")).filter((f) => f.endsWith(".ipynb")).sort().map((f) => path.join(ROOT, "notebooks", f));
+  const notebooks = fs
+    .readdirSync(path.join(ROOT, "notebooks"))
+    .filter((f) => f.endsWith(".ipynb") && (!options.only || options.only.split(",").includes(f)))
+    .sort()
+    .map((f) => path.join(ROOT, "notebooks", f));
   fs.mkdirSync(options.out, { recursive: true });
   const serverLog = path.join(options.out, "server.log");
   const pageLog = fs.createWriteStream(path.join(options.out, "console.log"));
@@ -284,7 +283,6 @@ async function main() {
   try {
     const env = jupyterEnv(work);
     installKernelspec(env);
-    writeLabSettings(env);
     const served = path.join(work, "notebooks");
     // Two copies of the folder (a notebook may import files beside it): one to run, stripped of
     // outputs, and one as committed, to open as a shared notebook.
