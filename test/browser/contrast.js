@@ -68,7 +68,10 @@ function measureInPage(root) {
     }
     return null;
   };
-  const label = (/** @type {Element} */ e) => (e.getAttribute("title") || e.textContent || e.tagName).trim().slice(0, 60);
+  const label = (/** @type {Element} */ e) =>
+    (e.getAttribute("title") || e.textContent || (getComputedStyle(e).borderLeftStyle === "dashed" ? "wall-time line" : e.tagName))
+      .trim()
+      .slice(0, 60);
   /** @type {{ kind: "text" | "graphic", what: string, ratio: number, fg: string, bg: string }[]} */
   const out = [];
   for (const e of [root, ...root.querySelectorAll("*")]) {

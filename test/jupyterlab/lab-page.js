@@ -151,6 +151,22 @@ async function reportsIn(cell) {
 }
 
 /**
+ * Waits until the open notebook shows `want` reports: a notebook opened with saved outputs draws
+ * cells as they come into view, so each code cell is scrolled to in turn, as a reader would.
+ * @param {Page} page @param {number} want @param {number} timeoutMs
+ */
+async function waitForSavedReports(page, want, timeoutMs) {
+  const count = async () => (await Promise.all((await codeCells(page)).map(reportsIn))).flat().length;
+  const deadline = Date.now() + timeoutMs;
+  while ((await count()) < want && Date.now() < deadline) {
+    for (const cell of await codeCells(page)) {
+      await cell.evaluate((e) => e.scrollIntoView({ block: "start" }));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
+/**
  * Whether a cell shows a report in plain text instead (the text/plain fallback a front end uses
  * when it will not render the HTML): the ASCII timeline's legend gives it away.
  * @param {Handle} cell
@@ -198,13 +214,15 @@ async function setTheme(page, which) {
   await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => resolve(undefined))));
 }
 
-/** At twice the pixel density, so a report's small monospace text stays sharp. */
+/** At twice the pixel density, so a report's small monospace text stays sharp. Also used on nbconvert's pages. */
 async function screenshotReport(/** @type {Page} */ page, /** @type {Handle} */ report, /** @type {string} */ file) {
   await page.setViewport({ ...VIEW, deviceScaleFactor: 2 });
   const clip = await report.evaluate((e, pad) => {
     e.scrollIntoView({ block: "center" });
+    // The clip is in document coordinates: they differ from the viewport's where the window scrolls (nbconvert's pages).
     const r = e.getBoundingClientRect();
-    return { x: Math.max(0, r.left - pad), y: Math.max(0, r.top - pad), width: r.width + 2 * pad, height: r.height + 2 * pad };
+    const [x, y] = [r.left + window.scrollX, r.top + window.scrollY];
+    return { x: Math.max(0, x - pad), y: Math.max(0, y - pad), width: r.width + 2 * pad, height: r.height + 2 * pad };
   }, CROP_PADDING);
   await page.screenshot({ path: file, clip });
   await page.setViewport(VIEW);
@@ -236,5 +254,6 @@ module.exports = {
   setTheme,
   startCommand,
   waitForKernelIdle,
+  waitForSavedReports,
   waitForRunToFinish,
 };

@@ -205,6 +205,7 @@ async function checkShared(page, { url, notebook, out, checks, table }) {
     // @ts-ignore: the app the test build puts on window
     window.jupyterapp.shell.currentWidget.content.widgets.some((/** @type {any} */ c) => c.model.type === "code" && c.model.trusted),
   );
+  await lab.waitForSavedReports(page, want, 60_000);
   const reports = (await Promise.all((await lab.codeCells(page)).map(lab.reportsIn))).flat();
   checks.check(!trusted && reports.length === want && want > 0, `shared ${name}: untrusted, its ${want} reports drawn from text/html`, `trusted: ${trusted}, ${reports.length} drawn`);
   await checkThemes(page, reports, { checks, table, row: `JupyterLab untrusted: ${name}`, shot: path.join(out, `shared-${path.basename(name, ".ipynb")}-report`) });
