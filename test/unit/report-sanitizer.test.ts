@@ -124,7 +124,7 @@ describe("the HTML report through JupyterLab's Sanitizer", () => {
   it("gives text theme-variable colours with fallbacks, and draws the track translucent", () => {
     const html = renderReport(F.threadsCpu).data["text/html"];
     const colours = new Set(elements(html).map((e) => e.style.color).filter(Boolean));
-    expect([...colours].sort()).toEqual(["var(--jp-content-font-color1, inherit)", "var(--jp-content-font-color2, #5f5f5f)"]);
+    expect([...colours].sort()).toEqual(["var(--jp-content-font-color1, inherit)", "var(--jp-content-font-color2, inherit)"]);
     const track = elements(sanitizer.sanitize(html)).find((e) => e.style.position === "relative" && e.style.background);
     expect(track?.style.background).toBe("rgba(128, 128, 128, 0.12)");
   });

@@ -4,9 +4,9 @@
  * Bars have one colour per executor whose luminance sits where it keeps 3:1 (WCAG's bar for
  * graphics) against the faint grey track drawn over a white page and over JupyterLab Dark's #111;
  * how busy a task was shows in the bar's height, not in a lighter tint, since a light tint is
- * what glares on a dark page. Text takes JupyterLab's theme variables, which JupyterLab's
- * sanitizer keeps and nbconvert's lab template also defines; the fallbacks are for pages without
- * them (the classic Notebook, other front ends), all light.
+ * what glares on a dark page. Text takes JupyterLab's theme variables (nbconvert's lab template
+ * defines them too). JupyterLab's sanitizer drops a colour given as a variable, so in an untrusted
+ * notebook the text inherits the output area's colour, which the theme sets: legible either way.
  */
 import { ExecutorKind } from "../timing";
 import { SegmentKind } from "./lanes";
@@ -24,9 +24,13 @@ export const UNKNOWN_FILL = "#7c8594";
 /** Translucent, so the track is a shade lighter or darker than whatever page it lies on. */
 export const TRACK_FILL = "rgba(128, 128, 128, 0.12)";
 
-/** HTML only: CSS variables with fallbacks. Body text inherits the page's own text colour. */
+/**
+ * HTML only: JupyterLab's text colours, and where a page lacks them the page's own text colour
+ * (inherit), since only the page knows whether it is light or dark: a fixed grey for secondary
+ * text would fail on some dark front end. Secondary text is then not set apart, but it reads.
+ */
 export const CSS_TEXT = "var(--jp-content-font-color1, inherit)";
-export const CSS_MUTED_TEXT = "var(--jp-content-font-color2, #5f5f5f)";
+export const CSS_MUTED_TEXT = "var(--jp-content-font-color2, inherit)";
 // Marks (✗, ☠, …) are told apart by their symbols and drawn in the text colour: a red or amber
 // that reads on a white track is too dark on a black one, and the other way round.
 
