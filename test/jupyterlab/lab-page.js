@@ -217,8 +217,12 @@ async function setTheme(page, which) {
 /** At twice the pixel density, so a report's small monospace text stays sharp. Also used on nbconvert's pages. */
 async function screenshotReport(/** @type {Page} */ page, /** @type {Handle} */ report, /** @type {string} */ file) {
   await page.setViewport({ ...VIEW, deviceScaleFactor: 2 });
+  // Instantly, not smoothly as JupyterLab's notebook scrolls, and measured once the frame is drawn.
+  await report.evaluate(async (e) => {
+    e.scrollIntoView({ block: "center", behavior: "instant" });
+    for (let i = 0; i < 2; i++) await new Promise((resolve) => requestAnimationFrame(resolve));
+  });
   const clip = await report.evaluate((e, pad) => {
-    e.scrollIntoView({ block: "center" });
     // The clip is in document coordinates: they differ from the viewport's where the window scrolls (nbconvert's pages).
     const r = e.getBoundingClientRect();
     const [x, y] = [r.left + window.scrollX, r.top + window.scrollY];
