@@ -138,9 +138,10 @@ async function checkInteraction(page, { server, served, out, checks }) {
     )
     .then((h) => /** @type {Promise<string>} */ (h.jsonValue()))
     .catch(async () => `nothing matching; it shows: ${await page.evaluate(() => document.querySelector(".jp-Inspector-content")?.textContent ?? "(no inspector)")}`);
+  // The page with the inspector open beside the notebook, for a person to look at.
+  await page.screenshot({ path: path.join(out, "interaction.png") });
   await lab.command(page, "inspector:close");
   checks.check(/greeting/.test(help) && /string/.test(help), "the contextual help shows greeting's type (string)", help.slice(0, 200));
-  await page.screenshot({ path: path.join(out, "interaction.png") });
 
   // Interrupt: the ■ command stops a synchronous endless loop, and the next cell runs.
   await select(page, CELL.spin);
