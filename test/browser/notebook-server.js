@@ -1,8 +1,9 @@
 // @ts-check
 /**
- * Debian's classic Notebook server (package jupyter-notebook), on loopback for one test run: a random
- * token, no browser of its own, root allowed (CI runs as root), and the Jupyter dirs it is given, so
- * it finds the kernelspec the test installed there and nothing of a user's setup.
+ * Debian's classic Notebook server (package jupyter-notebook), or with `labScript` the JupyterLab
+ * test server (test/jupyterlab/serve.py on Debian's jupyter_server), on loopback for one test run: a
+ * random token, no browser of its own, root allowed (CI runs as root), and the Jupyter dirs it is
+ * given, so it finds the kernelspec the test installed there and nothing of a user's setup.
  */
 "use strict";
 
@@ -16,8 +17,9 @@ const POLL_MS = 200;
 const STOP_GRACE_MS = 15_000;
 
 /**
- * @typedef {{ python: string, notebookDir: string, env: NodeJS.ProcessEnv, logFile: string, timeoutMs: number }} ServerOptions
- * @typedef {{ url: (notebookPath: string) => string, stop: () => Promise<void> }} NotebookServer
+ * @typedef {{ python: string, notebookDir: string, env: NodeJS.ProcessEnv, logFile: string, timeoutMs: number,
+ *   labScript?: string }} ServerOptions
+ * @typedef {{ url: (notebookPath: string) => string, base: string, token: string, stop: () => Promise<void> }} NotebookServer
  */
 
 /** @returns {Promise<number>} */
@@ -50,18 +52,13 @@ function tail(file, lines) {
  * @param {ServerOptions} options
  * @returns {Promise<NotebookServer>}
  */
-async function startNotebookServer({ python, notebookDir, env, logFile, timeoutMs }) {
+async function startNotebookServer({ python, notebookDir, env, logFile, timeoutMs, labScript }) {
   const token = crypto.randomBytes(24).toString("hex");
   const log = fs.openSync(logFile, "w");
-  const args = [
-    "-m", "notebook",
-    "--no-browser",
-    "--allow-root",
-    "--ip=127.0.0.1",
-    `--port=${await freePort()}`,
-    `--notebook-dir=${notebookDir}`,
-    `--NotebookApp.token=${token}`,
-  ];
+  const common = ["--no-browser", "--allow-root", "--ip=127.0.0.1", `--port=${await freePort()}`];
+  const args = labScript
+    ? [labScript, ...common, `--ServerApp.root_dir=${notebookDir}`, `--ServerApp.token=${token}`]
+    : ["-m", "notebook", ...common, `--notebook-dir=${notebookDir}`, `--NotebookApp.token=${token}`];
   // Its own process group: Ctrl-C in a terminal then reaches only the test, which stops the server in
   // order (the server's own SIGINT handler would ask on stdin whether to quit).
   const child = spawn(python, args, { env, stdio: ["ignore", log, log], detached: true });
@@ -93,12 +90,13 @@ async function startNotebookServer({ python, notebookDir, env, logFile, timeoutM
 
   // The server writes this file once it listens; the port in it is the one it got, which differs
   // from ours if another process took that port in the meantime.
-  const infoFile = path.join(String(env.JUPYTER_RUNTIME_DIR), `nbserver-${child.pid}.json`);
+  const infoFile = path.join(String(env.JUPYTER_RUNTIME_DIR), `${labScript ? "jpserver" : "nbserver"}-${child.pid}.json`);
+  const page = labScript ? "lab/tree" : "notebooks";
   const deadline = Date.now() + timeoutMs;
   while (running && Date.now() < deadline) {
     const base = readBaseUrl(infoFile);
     if (base !== null && (await answers(`${base}api/status?token=${token}`))) {
-      return { url: (notebookPath) => `${base}notebooks/${encodeURI(notebookPath)}?token=${token}`, stop };
+      return { url: (notebookPath) => `${base}${page}/${encodeURI(notebookPath)}?token=${token}`, base, token, stop };
     }
     await pause(POLL_MS);
   }

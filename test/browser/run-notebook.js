@@ -9,7 +9,8 @@
  * loopback, clicks Cell ▸ Run All, waits until no cell is left running and the kernel is idle, then
  * asserts: each code cell ran in order (In [1], [2], …); no error output; each cell shows as many
  * timing reports as the committed notebook has, finished, from the same executor, one lane per task
- * (up to the per-task lane limit), every lane visible with a non-zero track and a painted segment.
+ * (up to the per-task lane limit), every lane visible with a non-zero track and a painted segment,
+ * and every report's text and graphics at WCAG AA contrast (test/browser/contrast.js).
  * Screenshots of the whole notebook and of each report go to the output folder.
  *
  * Usage: node test/browser/run-notebook.js [--notebook FILE] [--out DIR] [--timeout SEC]
@@ -20,18 +21,17 @@
  */
 "use strict";
 
-const { spawnSync } = require("node:child_process");
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
 
 const { findChromium, launchChromium } = require("./chromium");
+const { CLI, ROOT, Checks, installKernelspec, jupyterEnv, shown } = require("./test-run");
+const { describeContrast, measureReports } = require("./contrast");
 const { expectedCells, writeUnexecutedCopy } = require("./notebook-file");
 const ui = require("./notebook-page");
 const { startNotebookServer, tail } = require("./notebook-server");
 
-const ROOT = path.resolve(__dirname, "..", "..");
-const CLI = path.join(ROOT, "dist", "cli.js");
 // Generous: CI's machine has 2 cores and may be running other suites alongside.
 const START_TIMEOUT_MS = 120_000;
 const KERNEL_TIMEOUT_MS = 180_000;
@@ -53,48 +53,6 @@ function parseArgs(argv) {
   }
   if (!(options.timeoutMs > 0)) throw new Error("--timeout needs a number of seconds");
   return options;
-}
-
-/** A path as short as it can be said: relative inside the repository, else whole. */
-function shown(/** @type {string} */ file) {
-  const relative = path.relative(ROOT, file);
-  return relative.startsWith("..") ? file : relative;
-}
-
-/** Jupyter dirs of the test's own: the server sees the kernelspec installed here and no user setup. */
-function jupyterEnv(/** @type {string} */ work) {
-  const dirs = {
-    JUPYTER_DATA_DIR: path.join(work, "jupyter-data"),
-    JUPYTER_PATH: path.join(work, "jupyter-path"),
-    JUPYTER_RUNTIME_DIR: path.join(work, "jupyter-runtime"),
-    JUPYTER_CONFIG_DIR: path.join(work, "jupyter-config"),
-    IPYTHONDIR: path.join(work, "ipython"),
-  };
-  for (const dir of Object.values(dirs)) fs.mkdirSync(dir, { recursive: true });
-  return { ...process.env, ...dirs };
-}
-
-/** @param {NodeJS.ProcessEnv} env */
-function installKernelspec(env) {
-  const run = spawnSync(process.execPath, [CLI, "install", "--user"], { env, encoding: "utf8" });
-  if (run.status !== 0) throw new Error(`cli.js install --user failed:\n${run.stdout}${run.stderr}`);
-}
-
-/** Collects what went wrong rather than stopping at the first, so one run shows every problem. */
-class Checks {
-  constructor() {
-    /** @type {string[]} */
-    this.failures = [];
-  }
-  /** @param {boolean} holds @param {string} what @param {string} [otherwise] */
-  check(holds, what, otherwise) {
-    if (holds) console.log(`ok: ${what}`);
-    else {
-      const message = otherwise ? `${what}: ${otherwise}` : what;
-      console.log(`FAIL: ${message}`);
-      this.failures.push(message);
-    }
-  }
 }
 
 /**
@@ -256,6 +214,14 @@ async function main() {
     page.on("pageerror", (e) => pageLog.write(`pageerror: ${e instanceof Error ? e.message : String(e)}\n`));
     await ui.openNotebook(page, server.url(name), START_TIMEOUT_MS);
     const drawn = await runAndCheck(page, expected, options.timeoutMs, checks);
+    // The classic Notebook has no theme variables: the report's fallback colours are what shows here.
+    const contrast = await measureReports(drawn.map((d) => d.report));
+    console.log(`contrast in the classic Notebook: ${describeContrast(contrast)}`);
+    checks.check(
+      contrast.count > 0 && contrast.failing.length === 0,
+      "every report's text and graphics reach WCAG AA contrast in the classic Notebook",
+      contrast.failing.slice(0, 10).map((m) => `${m.what}: ${m.ratio.toFixed(2)}`).join("; "),
+    );
 
     await ui.screenshotNotebook(page, `${stem}-notebook.png`);
     console.log(`  ${shown(`${stem}-notebook.png`)}: the whole notebook`);

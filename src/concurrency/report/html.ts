@@ -13,9 +13,10 @@ const ROW = "display:flex;align-items:center;height:16px";
 const TRACK = `position:relative;flex:1 1 0px;min-width:240px;height:12px;background:${P.TRACK_FILL}`;
 /** Width of one monospace character, generously, so fixed columns hold their text in any font. */
 const CHAR_EM = 0.62;
+/** Grey stripes over the track, no fill of their own: a light fill would glare on a dark page. */
 const HATCH =
-  `background-color:${P.STARTUP_FILL};background-image:linear-gradient(135deg, ${P.STARTUP_STRIPE} 25%, ` +
-  `transparent 25%, transparent 50%, ${P.STARTUP_STRIPE} 50%, ${P.STARTUP_STRIPE} 75%, transparent 75%);` +
+  `background-image:linear-gradient(135deg, ${P.NEUTRAL} 25%, ` +
+  `transparent 25%, transparent 50%, ${P.NEUTRAL} 50%, ${P.NEUTRAL} 75%, transparent 75%);` +
   "background-size:6px 6px";
 
 export function escapeHtml(text: string): string {
@@ -34,29 +35,29 @@ function column(chars: number, style = ""): string {
 function segmentStyle(report: TimingReport, segment: Segment, end: number): string {
   const { left, width } = cssSpan(segment.from, segment.to, end, segment.kind === "queued" ? 0 : 0.25);
   const at = `position:absolute;left:${left}%;width:${width}%`;
-  if (segment.kind === "queued") return `${at};top:5px;height:0;border-top:2px dotted ${P.QUEUED_LINE}`;
+  if (segment.kind === "queued") return `${at};top:5px;height:0;border-top:2px dotted ${P.NEUTRAL}`;
   if (segment.kind === "startup") return `${at};top:0;height:12px;${HATCH}`;
   const paint = P.paintOf(report.executor, segment.kind);
-  return `${at};${paint.thin ? "top:5px;height:2px" : "top:0;height:12px"};background:${paint.fill}`;
+  return `${at};top:${(12 - paint.height) / 2}px;height:${paint.height}px;background:${paint.fill}`;
 }
 
 function laneHtml(report: TimingReport, layout: Layout, lane: Lane, widths: [number, number]): string {
   let track = lane.segments.map((s) => tag("span", segmentStyle(report, s, layout.end), "", s.title)).join("");
   for (const m of lane.marks) {
     if (m.at === null) continue;
-    const style = `position:absolute;left:${percentOf(m.at, layout.end)}%;top:-1px;margin-left:2px;font-size:11px;line-height:1;color:${P.MARK_COLOURS[m.mark]}`;
+    const style = `position:absolute;left:${percentOf(m.at, layout.end)}%;top:-1px;margin-left:2px;font-size:11px;line-height:1;color:${P.CSS_TEXT}`;
     track += tag("span", style, MARKS[m.mark].symbol, `${lane.label}: ${MARKS[m.mark].meaning}`);
   }
   track += wallLine(layout);
   return tag("div", ROW, [
     tag("span", column(widths[0]), escapeHtml(lane.label)),
     tag("div", TRACK, track),
-    tag("span", column(widths[1], `;padding-left:0.5em;font-size:11px;color:${P.MUTED_TEXT}`), escapeHtml(rightText(lane))),
+    tag("span", column(widths[1], `;padding-left:0.5em;font-size:11px;color:${P.CSS_MUTED_TEXT}`), escapeHtml(rightText(lane))),
   ].join(""), lane.title);
 }
 
 function wallLine(layout: Layout): string {
-  const style = `position:absolute;left:${percentOf(layout.wall, layout.end)}%;top:-2px;height:16px;border-left:1px dashed ${P.WALL_LINE}`;
+  const style = `position:absolute;left:${percentOf(layout.wall, layout.end)}%;top:-2px;height:16px;border-left:1px dashed ${P.NEUTRAL}`;
   return tag("span", style);
 }
 
@@ -65,7 +66,7 @@ function axisHtml(layout: Layout, widths: [number, number]): string {
   const labels =
     tag("span", "position:absolute;left:0;top:1px", "0") +
     tag("span", "position:absolute;right:0;top:1px", escapeHtml(formatAxisMs(layout.end)));
-  const track = `position:relative;flex:1 1 0px;min-width:240px;height:14px;border-top:1px solid ${P.AXIS_LINE};font-size:10px;color:${P.MUTED_TEXT}`;
+  const track = `position:relative;flex:1 1 0px;min-width:240px;height:14px;border-top:1px solid ${P.NEUTRAL};font-size:10px;color:${P.CSS_MUTED_TEXT}`;
   return tag("div", "display:flex;margin-top:2px", [
     tag("span", column(widths[0])),
     tag("div", track, labels),
@@ -79,16 +80,16 @@ function legendHtml(report: TimingReport, layout: Layout): string {
     .map((entries) => {
       const items = entries.map((e) => {
         let key: string;
-        if (isMark(e.key)) key = tag("span", `color:${P.MARK_COLOURS[e.key]};margin-right:4px`, MARKS[e.key].symbol);
+        if (isMark(e.key)) key = tag("span", `color:${P.CSS_TEXT};margin-right:4px`, MARKS[e.key].symbol);
         else if (e.key === "startup") key = tag("span", `${swatch(9)};${HATCH}`);
-        else if (e.key === "queued") key = tag("span", `${swatch(0)};border-top:2px dotted ${P.QUEUED_LINE}`);
+        else if (e.key === "queued") key = tag("span", `${swatch(0)};border-top:2px dotted ${P.NEUTRAL}`);
         else {
           const paint = P.paintOf(report.executor, e.key);
-          key = tag("span", `${swatch(paint.thin ? 2 : 9)};background:${paint.fill}`);
+          key = tag("span", `${swatch(Math.round((paint.height * 9) / 12))};background:${paint.fill}`);
         }
         return tag("span", "margin-right:14px;white-space:nowrap", key + escapeHtml(e.text));
       });
-      return tag("div", `font-size:11px;color:${P.MUTED_TEXT}`, items.join(""));
+      return tag("div", `font-size:11px;color:${P.CSS_MUTED_TEXT}`, items.join(""));
     })
     .join("");
 }
@@ -97,8 +98,8 @@ export function renderHtml(report: TimingReport, layout: Layout, summary: Summar
   const h = header(report);
   const title =
     escapeHtml(h.title) +
-    tag("span", `font-weight:normal;color:${P.MUTED_TEXT}`, ` — ${escapeHtml(h.executor)}`) +
-    (h.state ? tag("span", "font-weight:normal;color:#b45309", ` · ${escapeHtml(h.state)}`) : "");
+    tag("span", `font-weight:normal;color:${P.CSS_MUTED_TEXT}`, ` — ${escapeHtml(h.executor)}`) +
+    (h.state ? tag("span", `font-weight:normal;color:${P.CSS_MUTED_TEXT}`, ` · ${escapeHtml(h.state)}`) : "");
   const widths: [number, number] = [
     Math.max(1, ...layout.lanes.map((l) => l.label.length)),
     Math.max(1, ...layout.lanes.map((l) => rightText(l).length)),
@@ -109,5 +110,6 @@ export function renderHtml(report: TimingReport, layout: Layout, summary: Summar
   const lines = summaryLines(report, summary).map((l) => tag("div", "white-space:pre-wrap", escapeHtml(l)));
   parts.push(tag("div", "font-size:11px;margin:2px 0 3px 0", lines.join("")));
   parts.push(legendHtml(report, layout));
-  return tag("div", "font-family:monospace;font-size:12px;line-height:1.3;color:#111827;max-width:980px;padding:2px 0", parts.join(""));
+  const root = `font-family:monospace;font-size:12px;line-height:1.3;color:${P.CSS_TEXT};max-width:980px;padding:2px 0`;
+  return tag("div", root, parts.join(""));
 }

@@ -1,4 +1,7 @@
-/** image/svg+xml: a standalone picture of the same timeline, for export. */
+/**
+ * image/svg+xml: a standalone picture of the same timeline, for export. It brings its own white
+ * ground (an <img> does not inherit the page's text colour), so it reads the same on any theme.
+ */
 import { TimingReport } from "../timing";
 import { header, isMark, legend, summaryLines } from "./captions";
 import { formatAxisMs } from "./format";
@@ -38,13 +41,11 @@ function segmentSvg(report: TimingReport, s: Segment, x0: number, y: number, end
   const w = Math.max(((s.to - s.from) / end) * TRACK, s.kind === "queued" ? 0 : 1);
   if (s.kind === "queued") {
     const line = `x1="${num(x)}" x2="${num(x + w)}" y1="${num(y + BAR / 2)}" y2="${num(y + BAR / 2)}"`;
-    return `<line ${line} stroke="${P.QUEUED_LINE}" stroke-width="2" stroke-dasharray="2 2"><title>${escapeXml(s.title)}</title></line>`;
+    return `<line ${line} stroke="${P.NEUTRAL}" stroke-width="2" stroke-dasharray="2 2"><title>${escapeXml(s.title)}</title></line>`;
   }
   if (s.kind === "startup") return rect(x, y, w, BAR, `fill="url(#startup-hatch)"`, s.title);
   const paint = P.paintOf(report.executor, s.kind);
-  return paint.thin
-    ? rect(x, y + BAR / 2 - 1, w, 2, `fill="${paint.fill}"`, s.title)
-    : rect(x, y, w, BAR, `fill="${paint.fill}"`, s.title);
+  return rect(x, y + (BAR - paint.height) / 2, w, paint.height, `fill="${paint.fill}"`, s.title);
 }
 
 
@@ -68,16 +69,16 @@ export function renderSvg(report: TimingReport, layout: Layout, summary: Summary
     for (const m of lane.marks) {
       if (m.at === null) continue;
       const x = trackX + (m.at / layout.end) * TRACK + 2;
-      out.push(text(x, y + 12, MARKS[m.mark].symbol, `fill="${P.MARK_COLOURS[m.mark]}" font-size="11"`));
+      out.push(text(x, y + 12, MARKS[m.mark].symbol, `font-size="11"`));
     }
-    out.push(text(rightX, y + 12, rightText(lane), `font-size="11" fill="${P.MUTED_TEXT}"`), "</g>");
+    out.push(text(rightX, y + 12, rightText(lane), `font-size="11" fill="${P.SVG_MUTED_TEXT}"`), "</g>");
     y += ROW;
   }
   if (layout.lanes.length > 0) {
-    out.push(`<line x1="${num(wallX)}" x2="${num(wallX)}" y1="${num(lanesTop)}" y2="${num(y)}" stroke="${P.WALL_LINE}" stroke-dasharray="3 2"/>`);
+    out.push(`<line x1="${num(wallX)}" x2="${num(wallX)}" y1="${num(lanesTop)}" y2="${num(y)}" stroke="${P.NEUTRAL}" stroke-dasharray="3 2"/>`);
   }
-  out.push(`<line x1="${num(trackX)}" x2="${num(trackX + TRACK)}" y1="${num(y + 2)}" y2="${num(y + 2)}" stroke="${P.AXIS_LINE}"/>`);
-  const axisAttrs = `font-size="10" fill="${P.MUTED_TEXT}"`;
+  out.push(`<line x1="${num(trackX)}" x2="${num(trackX + TRACK)}" y1="${num(y + 2)}" y2="${num(y + 2)}" stroke="${P.NEUTRAL}"/>`);
+  const axisAttrs = `font-size="10" fill="${P.SVG_MUTED_TEXT}"`;
   out.push(text(trackX, y + 13, "0", axisAttrs));
   out.push(text(trackX + TRACK, y + 13, formatAxisMs(layout.end), `${axisAttrs} text-anchor="end"`));
   y += ROW;
@@ -90,14 +91,15 @@ export function renderSvg(report: TimingReport, layout: Layout, summary: Summary
   for (const entries of legend(report, layout)) {
     let x = PAD;
     for (const e of entries) {
-      if (isMark(e.key)) out.push(text(x, y + 11, MARKS[e.key].symbol, `font-size="11" fill="${P.MARK_COLOURS[e.key]}"`));
+      if (isMark(e.key)) out.push(text(x, y + 11, MARKS[e.key].symbol, `font-size="11"`));
       else if (e.key === "startup") out.push(rect(x, y + 3, 14, 9, `fill="url(#startup-hatch)"`));
-      else if (e.key === "queued") out.push(`<line x1="${num(x)}" x2="${num(x + 14)}" y1="${num(y + 7)}" y2="${num(y + 7)}" stroke="${P.QUEUED_LINE}" stroke-width="2" stroke-dasharray="2 2"/>`);
+      else if (e.key === "queued") out.push(`<line x1="${num(x)}" x2="${num(x + 14)}" y1="${num(y + 7)}" y2="${num(y + 7)}" stroke="${P.NEUTRAL}" stroke-width="2" stroke-dasharray="2 2"/>`);
       else {
         const paint = P.paintOf(report.executor, e.key);
-        out.push(paint.thin ? rect(x, y + 6, 14, 2, `fill="${paint.fill}"`) : rect(x, y + 3, 14, 9, `fill="${paint.fill}"`));
+        const h = Math.round((paint.height * 9) / 12);
+        out.push(rect(x, y + 3 + (9 - h) / 2, 14, h, `fill="${paint.fill}"`));
       }
-      out.push(text(x + 18, y + 11, e.text, `font-size="11" fill="${P.MUTED_TEXT}"`));
+      out.push(text(x + 18, y + 11, e.text, `font-size="11" fill="${P.SVG_MUTED_TEXT}"`));
       x += 18 + e.text.length * CHAR_11 + 14;
     }
     widest = Math.max(widest, x);
@@ -107,9 +109,9 @@ export function renderSvg(report: TimingReport, layout: Layout, summary: Summary
   const height = Math.ceil(y + PAD);
   const hatch =
     `<defs><pattern id="startup-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">` +
-    `<rect width="6" height="6" fill="${P.STARTUP_FILL}"/><rect width="3" height="6" fill="${P.STARTUP_STRIPE}"/></pattern></defs>`;
+    `<rect width="3" height="6" fill="${P.NEUTRAL}"/></pattern></defs>`;
   return (
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ${FONT} font-size="12">` +
-    `<rect width="${width}" height="${height}" fill="#ffffff"/>${hatch}${out.join("")}</svg>`
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ${FONT} font-size="12" fill="${P.SVG_TEXT}">` +
+    `<rect width="${width}" height="${height}" fill="${P.SVG_BACKGROUND}"/>${hatch}${out.join("")}</svg>`
   );
 }
