@@ -31,6 +31,14 @@ describe("text/plain", () => {
     expect(text(F.threadsCpu).split("\n")[0]).toBe("%%threads -n 4 · countPrimes(3e6) — worker_threads");
   });
 
+  it("says why %%async lanes carry no CPU: the thread's CPU is in the summary, per task is not measured", () => {
+    const rows: [string, number, number, null][] = [["main", 1, 2080, null], ["main", 493, 2080, null]];
+    const unmeasured = F.report("async", "%%async -n 2", rows, { cpu_ms: 2070, cpu_covers: "thread" });
+    expect(text(unmeasured)).toContain("on the whole kernel thread, all tasks");
+    expect(text(unmeasured)).toContain("per-task CPU not measured");
+    expect(text(unmeasured)).not.toContain("cannot be measured");
+  });
+
   it("names every executor in the header", () => {
     expect(text(F.serialCpu)).toMatch(/^.* — serial \(main thread\)\n/);
     expect(text(F.asyncSleep)).toMatch(/^.* — async \(event loop, 1 thread\)\n/);
