@@ -84,6 +84,25 @@ const progress = (text: string) => process.stderr.write(`[bench] ${text}\n`);
 
 const ONLY_FIDELITY = process.argv.includes("--fidelity");
 
+/**
+ * The one way a bench run ends: `report` prints what was measured, when the run completes, hits its
+ * overall limit or is stopped by a signal, whichever comes first; then the process exits.
+ */
+function endWith(report: (complete: boolean) => void): (complete: boolean) => void {
+  const finish = (complete: boolean) => {
+    report(complete);
+    removeLeftovers();
+    // Kernels still running are killed by the exit hooks that launchKernel and watchSpawned install.
+    process.exit(complete ? 0 : 1);
+  };
+  setTimeout(() => {
+    progress(`overall limit of ${seconds(LIMITS.overallMs)} reached; reporting what was measured`);
+    finish(false);
+  }, LIMITS.overallMs);
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => finish(false));
+  return finish;
+}
+
 async function main(): Promise<void> {
   if (ONLY_FIDELITY) return fidelityOnly();
   const kernels = [ourKernel(), tslabKernel()];
@@ -96,17 +115,7 @@ async function main(): Promise<void> {
   const magic = emptyMagicResults(MAGIC_PLAN, usableCores());
   const fidelity = emptyFidelityResults(FIDELITY_PLAN, process.version);
   const loadAtStart = loadavg();
-  const finish = (complete: boolean) => {
-    printReport(kernels, results, magic, fidelity, loadAtStart, complete);
-    removeLeftovers();
-    // Kernels still running are killed by the exit hooks that launchKernel and watchSpawned install.
-    process.exit(complete ? 0 : 1);
-  };
-  setTimeout(() => {
-    progress(`overall limit of ${seconds(LIMITS.overallMs)} reached; reporting what was measured`);
-    finish(false);
-  }, LIMITS.overallMs);
-  for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => finish(false));
+  const finish = endWith((complete) => printReport(kernels, results, magic, fidelity, loadAtStart, complete));
 
   // Alternating the kernels spreads the machine's background noise over both.
   for (let round = 1; round <= PLAN.coldStarts; round++) {
@@ -137,7 +146,7 @@ const FIDELITY_LIMITS = { cellMs: MAGIC_LIMITS.cpuCellMs, interruptMs: MAGIC_LIM
 /** The fidelity rows alone, in one session of this kernel, under the Node that runs the bench. */
 async function fidelityOnly(): Promise<void> {
   const fidelity = emptyFidelityResults(FIDELITY_PLAN, process.version);
-  const finish = (complete: boolean) => {
+  const finish = endWith((complete) => {
     const lines = [
       `- Machine: ${availableParallelism()} cores, ${platform()} ${arch()}, load ${formatLoad(loadavg())} at end`,
       "",
@@ -146,14 +155,7 @@ async function fidelityOnly(): Promise<void> {
       summaryLine(fidelityVerdicts(fidelity), complete),
     ];
     process.stdout.write(lines.join("\n") + "\n");
-    removeLeftovers();
-    process.exit(complete ? 0 : 1);
-  };
-  setTimeout(() => {
-    progress(`overall limit of ${seconds(LIMITS.overallMs)} reached; reporting what was measured`);
-    finish(false);
-  }, LIMITS.overallMs);
-  for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => finish(false));
+  });
   await inSession(ourKernel(), fidelity, (running) => fidelityCases(running.client, FIDELITY_PLAN, FIDELITY_LIMITS, fidelity, progress));
   finish(true);
 }
