@@ -17,7 +17,7 @@ export const READY_SCRIPT = join(__dirname, "ready-script.js");
  * The kernel's own worker script, whose first message is its "ready": spawned from here it shows
  * how much of a magic's start-up is the script's loading and how much the kernel around it.
  */
-export const POOL_WORKER_SCRIPT = join(__dirname, "../concurrency/pool/task-worker.js");
+export const POOL_WORKER_SCRIPT = join(__dirname, "../concurrency/worker/task-worker.js");
 /** A child that ignores SIGTERM this long is killed. */
 const EXIT_GRACE_MS = 2000;
 

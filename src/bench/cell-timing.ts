@@ -1,5 +1,5 @@
 /** Reading a concurrency cell's timing report out of its iopub traffic. Pure. */
-import { TimingMetadata } from "../concurrency/timing";
+import { TimingMetadata } from "../concurrency/model/timing";
 import { Message } from "../protocol/message";
 
 const REPORT_TYPES = new Set(["display_data", "update_display_data"]);

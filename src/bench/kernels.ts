@@ -12,7 +12,7 @@ export interface BenchKernel {
 }
 
 export function ourKernel(): BenchKernel {
-  const cli = resolve(__dirname, "../cli.js");
+  const cli = resolve(__dirname, "../app/cli.js");
   if (!existsSync(cli)) throw new Error(`kernel entry point ${cli} not found; run "npm run build" first`);
   return {
     name: "ts-concurrency-kernel",

@@ -5,7 +5,7 @@
  */
 import { loadavg } from "os";
 import { KernelClient } from "../client/kernel-client";
-import { TimingMetadata } from "../concurrency/timing";
+import { TimingMetadata } from "../concurrency/model/timing";
 import { bareProcessStartup, bareThreadStartup, Measured, POOL_WORKER_SCRIPT, READY_SCRIPT } from "./bare-spawn";
 import { finalTiming, taskDurations, unfinishedTasks } from "./cell-timing";
 import { CellLimits, runCell } from "./cell-runs";

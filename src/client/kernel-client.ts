@@ -3,7 +3,7 @@ import { Identity, newMessage } from "../protocol/build";
 import { ShellRequests } from "../protocol/content";
 import { Channel, Envelope, Message } from "../protocol/message";
 import { ClientTransport, openClientTransport } from "../transport/client-transport";
-import { ConnectionInfo } from "../transport/types";
+import { ConnectionInfo } from "../protocol/transport-contract";
 import { PendingRequests, RequestOutcome, Tracked } from "./pending-requests";
 
 export type { RequestOutcome } from "./pending-requests";

@@ -4,8 +4,8 @@ import { existsSync } from "fs";
 import { mkdtemp, rm } from "fs/promises";
 import { tmpdir } from "os";
 import { join, resolve } from "path";
-import { writeConnectionFile } from "../transport/connection";
-import { ConnectionInfo } from "../transport/types";
+import { writeConnectionFile } from "../protocol/connection";
+import { ConnectionInfo } from "../protocol/transport-contract";
 import { freePorts } from "./free-port";
 import { KernelClient } from "./kernel-client";
 
@@ -105,10 +105,10 @@ export async function launchKernel(options: LaunchOptions = {}): Promise<Running
   return { client, child, connection, connectionFile, stderr, stop };
 }
 
-/** dist/cli.js beside this compiled file; under ts-jest this module runs from src/, so use dist/. */
+/** dist/app/cli.js beside this compiled file; under ts-jest this module runs from src/, so use dist/. */
 function defaultArgv(): string[] {
-  const beside = resolve(__dirname, "../cli.js");
-  const cli = existsSync(beside) ? beside : resolve(__dirname, "../../dist/cli.js");
+  const beside = resolve(__dirname, "../app/cli.js");
+  const cli = existsSync(beside) ? beside : resolve(__dirname, "../../dist/app/cli.js");
   return [process.execPath, cli, "kernel", "{connection_file}"];
 }
 

@@ -1,4 +1,4 @@
-import { IsCompleteStatus } from "./interpreter";
+import { IsCompleteStatus } from "../protocol/interpreter-contract";
 
 /**
  * `is_complete` for a whole cell: magic lines here, the TypeScript in the cell by `typescript`.

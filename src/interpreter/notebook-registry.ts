@@ -1,9 +1,9 @@
 import { createRequire, isBuiltin } from "module";
 import * as path from "path";
-import { CapturedName } from "../concurrency/task-protocol";
+import { CapturedName } from "../concurrency/model/task-protocol";
 import { NotebookNameInfo } from "../concurrency/capture/plan-capture";
 import { exportsAssignments } from "../concurrency/capture/notebook-references";
-import { ImportedName } from "./typescript/source-analysis";
+import { ImportedName } from "../typescript/source-analysis";
 
 type ImportCapture = Extract<CapturedName, { kind: "import" }>;
 

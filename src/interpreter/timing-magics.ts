@@ -1,10 +1,10 @@
-import { ExecuteOutcome, ExecuteRequest, CellOutput } from "./interpreter";
-import { ConvertResult } from "./typescript/compiler-protocol";
-import { formatDiagnostics } from "./typescript/diagnostics";
-import { toErrorFields } from "./runtime/error-fields";
-import { KeyboardInterrupt } from "./runtime/interrupt-error";
-import { chooseLoops, formatTime, formatTimeit } from "../magics/time-format";
-import { CompiledCell } from "./runtime/cell-runner";
+import { ExecuteOutcome, ExecuteRequest, CellOutput } from "../protocol/interpreter-contract";
+import { ConvertResult } from "../typescript/compiler-protocol";
+import { formatDiagnostics } from "../typescript/diagnostics";
+import { toErrorFields } from "../runtime/error-fields";
+import { KeyboardInterrupt } from "../shared/interrupt-error";
+import { chooseLoops, formatTime, formatTimeit } from "./magics/time-format";
+import { CompiledCell } from "../runtime/cell-runner";
 
 /** The name %timeit's compiled function is left under. */
 const TIMEIT_VAR = "tsck_timeit_fn";

@@ -10,34 +10,34 @@ import {
   Interpreter,
   IsCompleteStatus,
   LanguageDescription,
-} from "./interpreter";
-import { TypeScriptCompiler } from "./typescript/compiler";
-import { CellDiagnostic } from "./typescript/compiler-protocol";
-import { CELL_GLOBALS_DECLARATIONS } from "./runtime/cell-globals-decl";
-import { display, installCellGlobals } from "./runtime/cell-globals";
-import { createTslabCompat } from "./runtime/display-api";
-import { CellRequire } from "./runtime/cell-require";
-import { CellRunner, CompiledCell } from "./runtime/cell-runner";
-import { createNotebookNames } from "./runtime/notebook-names";
-import { captureProcessOutput } from "./runtime/output-capture";
-import { render } from "./runtime/mime";
-import { toErrorFields } from "./runtime/error-fields";
-import { KeyboardInterrupt } from "./runtime/interrupt-error";
-import { formatDiagnostics } from "./typescript/diagnostics";
-import { typescriptVersion, kernelVersion } from "../versions";
-import { parseCell } from "../magics/magic-registry";
+} from "../protocol/interpreter-contract";
+import { TypeScriptCompiler } from "../typescript/compiler";
+import { CellDiagnostic } from "../typescript/compiler-protocol";
+import { CELL_GLOBALS_DECLARATIONS } from "../runtime/cell-globals-decl";
+import { display, installCellGlobals } from "../runtime/cell-globals";
+import { createTslabCompat } from "../runtime/display-api";
+import { CellRequire } from "../runtime/cell-require";
+import { CellRunner, CompiledCell } from "../runtime/cell-runner";
+import { createNotebookNames } from "../runtime/notebook-names";
+import { captureProcessOutput } from "../runtime/output-capture";
+import { render } from "../runtime/mime";
+import { toErrorFields } from "../runtime/error-fields";
+import { KeyboardInterrupt } from "../shared/interrupt-error";
+import { formatDiagnostics } from "../typescript/diagnostics";
+import { typescriptVersion, kernelVersion } from "../shared/versions";
+import { parseCell } from "./magics/magic-registry";
 import { KernelError } from "../protocol/kernel-error";
-import { BODY_VAR, ConcurrentCellHost, runConcurrentCell, wrapBody } from "../concurrency/concurrent-cell";
-import { Executor } from "../concurrency/executor";
-import { ExecutorKind } from "../concurrency/timing";
+import { BODY_VAR, ConcurrentCellHost, runConcurrentCell, wrapBody } from "./magics/concurrent-cell";
+import { Executor } from "../concurrency/model/executor";
+import { ExecutorKind } from "../concurrency/model/timing";
 import { MainThreadExecutor } from "../concurrency/executors/main-thread-executor";
 import { PoolExecutor } from "../concurrency/executors/pool-executor";
 import { NotebookRegistry } from "./notebook-registry";
 import { cellCompleteness } from "./cell-completeness";
-import { runCompareCell } from "../concurrency/compare-cell";
-import { ExpressionResult } from "../concurrency/map-items";
+import { runCompareCell } from "./magics/compare-cell";
+import { ExpressionResult } from "./magics/map-items";
 import { TimingHost, timeCell, timeitCell } from "./timing-magics";
-import { InterruptGate } from "../transport/interrupt-gate";
+import { InterruptGate } from "../shared/interrupt-gate";
 
 export interface TypeScriptInterpreterOptions {
   /** Where `import` and `require` resolve from: the notebook's folder. */

@@ -1,6 +1,6 @@
 import { Replies, ShellRequests } from "../protocol/content";
 import { Envelope } from "../protocol/message";
-import { ExecuteOutcome, Interpreter } from "../interpreter/interpreter";
+import { ExecuteOutcome, Interpreter } from "../protocol/interpreter-contract";
 import { IopubPublisher } from "./publisher";
 import { StdinBroker } from "./stdin-broker";
 import { History } from "./history";

@@ -1,5 +1,5 @@
 import { Replies, ShellRequests } from "../protocol/content";
-import { Interpreter } from "../interpreter/interpreter";
+import { Interpreter } from "../protocol/interpreter-contract";
 import { History } from "./history";
 import { codePointsToUtf16, utf16ToCodePoints } from "./code-points";
 import { ok } from "./replies";

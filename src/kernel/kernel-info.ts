@@ -1,7 +1,7 @@
 import { Replies } from "../protocol/content";
 import { PROTOCOL_VERSION } from "../protocol/message";
-import { Interpreter } from "../interpreter/interpreter";
-import { kernelVersion } from "../versions";
+import { Interpreter } from "../protocol/interpreter-contract";
+import { kernelVersion } from "../shared/versions";
 import { ok } from "./replies";
 
 export function kernelInfo(interpreter: Interpreter): Replies["kernel_info_reply"] {

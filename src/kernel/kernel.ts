@@ -2,8 +2,8 @@ import { randomUUID } from "crypto";
 import { ControlRequests, ControlRequestType, Replies, ShellRequests, ShellRequestType } from "../protocol/content";
 import { Envelope } from "../protocol/message";
 import { answer, Identity } from "../protocol/build";
-import { Delivery, IncomingChannel, KernelTransport } from "../transport/types";
-import { Interpreter } from "../interpreter/interpreter";
+import { Delivery, IncomingChannel, KernelTransport } from "../protocol/transport-contract";
+import { Interpreter } from "../protocol/interpreter-contract";
 import { toErrorContent } from "../protocol/kernel-error";
 import { IopubPublisher } from "./publisher";
 import { StdinBroker } from "./stdin-broker";
@@ -13,7 +13,7 @@ import { kernelInfo } from "./kernel-info";
 import { ExecuteHandler } from "./execute";
 import { InfoHandlers } from "./info-handlers";
 import { log } from "./log";
-import { clearIdleInterrupt, InterruptGate, markBusy, markIdle } from "../transport/interrupt-gate";
+import { clearIdleInterrupt, InterruptGate, markBusy, markIdle } from "../shared/interrupt-gate";
 
 type Handlers<Requests, K extends keyof Requests> = {
   [P in K]: (request: Envelope<Requests[P]>, channel: IncomingChannel) => Promise<void> | void;
@@ -22,7 +22,7 @@ type Handlers<Requests, K extends keyof Requests> = {
 export interface KernelOptions {
   /** Called once a shutdown_request has been answered; the host then tears the process down. */
   onShutdown(restart: boolean): void;
-  /** Marked busy for the length of each execute_request (see transport/interrupt-gate.ts). */
+  /** Marked busy for the length of each execute_request (see shared/interrupt-gate.ts). */
   interruptGate?: InterruptGate;
 }
 

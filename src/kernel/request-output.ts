@@ -1,6 +1,6 @@
 import { MimeBundle } from "../protocol/content";
 import { Envelope, Header } from "../protocol/message";
-import { CellOutput } from "../interpreter/interpreter";
+import { CellOutput } from "../protocol/interpreter-contract";
 import { IopubPublisher } from "./publisher";
 import { StdinBroker } from "./stdin-broker";
 

@@ -1,7 +1,7 @@
 import { Envelope, Header } from "../protocol/message";
 import { answer, Identity } from "../protocol/build";
 import { StdinContents } from "../protocol/content";
-import { KeyboardInterrupt } from "../interpreter/runtime/interrupt-error";
+import { KeyboardInterrupt } from "../shared/interrupt-error";
 
 interface Waiting {
   resolve(value: string): void;

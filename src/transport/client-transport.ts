@@ -1,12 +1,12 @@
 import { randomUUID } from "crypto";
 import * as zmq from "zeromq";
 import { Channel, Envelope, Message } from "../protocol/message";
-import { bindAddress, isIpv6 } from "./connection";
+import { bindAddress, isIpv6 } from "../protocol/connection";
 import { logTransport } from "./log";
 import { SendQueue } from "./send-queue";
-import { createSigner } from "./signer";
-import { ConnectionInfo } from "./types";
-import { decodeFrames, encodeFrames } from "./wire";
+import { createSigner } from "../protocol/signer";
+import { ConnectionInfo } from "../protocol/transport-contract";
+import { decodeFrames, encodeFrames } from "../protocol/wire";
 
 /**
  * The frontend side of the wire, for the project's own client. It lives in the transport seam

@@ -2,13 +2,13 @@ import { existsSync } from "fs";
 import { join, resolve } from "path";
 import { Worker } from "worker_threads";
 import { Channel, Envelope } from "../protocol/message";
-import { BudgetLimits, ByteBudget, charge, createByteBudget } from "./byte-budget";
-import { exposureWarning } from "./connection";
-import { InterruptGate } from "./interrupt-gate";
-import { ParentWatch } from "../concurrency/parent-watch";
+import { BudgetLimits, ByteBudget, charge, createByteBudget } from "../shared/byte-budget";
+import { exposureWarning } from "../protocol/connection";
+import { InterruptGate } from "../shared/interrupt-gate";
+import { ParentWatch } from "../shared/parent-watch";
 import { logTransport } from "./log";
-import { ConnectionInfo, KernelTransport, TransportHandlers } from "./types";
-import { SerializedMessage, serializeMessage } from "./wire";
+import { ConnectionInfo, KernelTransport, TransportHandlers } from "../protocol/transport-contract";
+import { SerializedMessage, serializeMessage } from "../protocol/wire";
 import { FromWorker, ToWorker, WorkerInit } from "./worker-protocol";
 
 export class TransportClosedError extends Error {
@@ -33,7 +33,7 @@ export interface KernelTransportOptions {
   interruptGate?: InterruptGate;
   /**
    * End the kernel when the process that started it dies. The transport thread is the one thread
-   * user code never blocks, so it does the polling (concurrency/parent-watch.ts).
+   * user code never blocks, so it does the polling (shared/parent-watch.ts).
    */
   watchParent?: ParentWatch;
 }

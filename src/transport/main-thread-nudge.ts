@@ -1,13 +1,13 @@
 /**
  * Runs one line on the main thread while cell code may be spinning there: the call that raises
- * the flag its loop checks read (interpreter/runtime/loop-checks.ts). The inspector is the one
+ * the flag its loop checks read (runtime/loop-checks.ts). The inspector is the one
  * channel that reaches a busy JavaScript thread from another: its messages run at the thread's
  * next interrupt point, which every loop has. Only a flag is set; terminating the spinning code
  * the same way was tried and aborts the process when that code runs in a timer callback.
  */
 import { Session } from "inspector";
 import { logTransport } from "./log";
-import { RAISE_LOOP_STOP } from "./interrupt-gate";
+import { RAISE_LOOP_STOP } from "../shared/interrupt-gate";
 
 const RAISE_SOURCE = `globalThis[Symbol.for(${JSON.stringify(RAISE_LOOP_STOP.description)})]?.()`;
 

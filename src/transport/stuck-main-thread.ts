@@ -1,7 +1,7 @@
 /**
  * Notices an interrupt the main thread cannot hear. SIGINT stops synchronous cell code (vm
  * breakOnSigint), the core stops async waits once it reads the interrupt_request, and loops and
- * functions in cell code check a flag this thread raises (interpreter/runtime/loop-checks.ts); but code
+ * functions in cell code check a flag this thread raises (runtime/loop-checks.ts); but code
  * spinning after an await inside code the kernel did not compile (a library's loop) holds the
  * main thread where none of these reach. Terminating that code from here (through the inspector)
  * was tried: Node aborts the whole process when the terminated code ran inside a timer callback.

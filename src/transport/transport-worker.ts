@@ -5,18 +5,18 @@
  */
 import { MessagePort, parentPort, workerData } from "worker_threads";
 import * as zmq from "zeromq";
-import { ByteBudget, refund } from "./byte-budget";
-import { pollParent } from "../concurrency/parent-watch";
-import { bindAddress, isIpv6 } from "./connection";
-import { gateState, InterruptGate, LOOPS_STOP_AT, requestInterrupt } from "./interrupt-gate";
+import { ByteBudget, refund } from "../shared/byte-budget";
+import { pollParent } from "../shared/parent-watch";
+import { bindAddress, isIpv6 } from "../protocol/connection";
+import { gateState, InterruptGate, LOOPS_STOP_AT, requestInterrupt } from "../shared/interrupt-gate";
 import { MainThreadNudge } from "./main-thread-nudge";
 import { logTransport } from "./log";
 import { SendQueue } from "./send-queue";
 import { StuckMainThreadGuard } from "./stuck-main-thread";
-import { SignatureHistory } from "./signature-history";
-import { createSigner, Signer } from "./signer";
-import { ConnectionInfo, Delivery, IncomingChannel } from "./types";
-import { decodeFrames, framesFromSerialized } from "./wire";
+import { SignatureHistory } from "../protocol/signature-history";
+import { createSigner, Signer } from "../protocol/signer";
+import { ConnectionInfo, Delivery, IncomingChannel } from "../protocol/transport-contract";
+import { decodeFrames, framesFromSerialized } from "../protocol/wire";
 import { FromWorker, ToWorker, WorkerInit } from "./worker-protocol";
 
 /** Long enough for a final reply (e.g. shutdown_reply) to leave, short enough not to stall exit. */

@@ -1,8 +1,8 @@
 import { Channel, Envelope } from "../protocol/message";
-import { ByteBudget } from "./byte-budget";
-import { InterruptGate } from "./interrupt-gate";
-import { ConnectionInfo, Delivery, IncomingChannel } from "./types";
-import { SerializedMessage } from "./wire";
+import { ByteBudget } from "../shared/byte-budget";
+import { InterruptGate } from "../shared/interrupt-gate";
+import { ConnectionInfo, Delivery, IncomingChannel } from "../protocol/transport-contract";
+import { SerializedMessage } from "../protocol/wire";
 
 /** What the main thread hands the transport worker when it starts it. */
 export interface WorkerInit {

@@ -10,7 +10,7 @@ const fs = require("node:fs");
 const path = require("node:path");
 
 const ROOT = path.resolve(__dirname, "..", "..");
-const CLI = path.join(ROOT, "dist", "cli.js");
+const CLI = path.join(ROOT, "dist", "app", "cli.js");
 
 /** A path as short as it can be said: relative inside the repository, else whole. */
 function shown(/** @type {string} */ file) {

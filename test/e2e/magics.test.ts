@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { execFileSync } from "child_process";
 import { Exchange, KernelSession, expectLifecycle, ofType } from "./helpers";
-import { TimingMetadata } from "../../src/concurrency/timing";
+import { TimingMetadata } from "../../src/concurrency/model/timing";
 
 let session: KernelSession;
 

@@ -6,10 +6,10 @@ import * as zmq from "zeromq";
 import { freePorts } from "../../src/client/free-port";
 import { KernelClient } from "../../src/client/kernel-client";
 import { Message } from "../../src/protocol/message";
-import { bindAddress, writeConnectionFile } from "../../src/transport/connection";
-import { createSigner } from "../../src/transport/signer";
-import { ConnectionInfo } from "../../src/transport/types";
-import { decodeFrames } from "../../src/transport/wire";
+import { bindAddress, writeConnectionFile } from "../../src/protocol/connection";
+import { createSigner } from "../../src/protocol/signer";
+import { ConnectionInfo } from "../../src/protocol/transport-contract";
+import { decodeFrames } from "../../src/protocol/wire";
 import { kinds, KernelSession, makeTempDir, parentId, removeDir, statusOf } from "./helpers";
 
 const ROOT = resolve(__dirname, "../..");
@@ -183,7 +183,7 @@ async function firstIopubMessage(): Promise<Message | undefined> {
     return undefined;
   })().catch(() => undefined);
 
-  const child = spawn(process.execPath, [join(ROOT, "dist/cli.js"), "kernel", file], { stdio: "ignore" });
+  const child = spawn(process.execPath, [join(ROOT, "dist/app/cli.js"), "kernel", file], { stdio: "ignore" });
   const exited = new Promise((done) => child.once("exit", done));
   let client: KernelClient | undefined;
   try {

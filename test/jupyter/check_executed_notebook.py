@@ -18,7 +18,7 @@ import nbformat
 
 MAGIC = re.compile(r"%%(serial|async|threads|processes|compare)(?=\s|$)(.*)")
 # %%compare draws one combined report whose metadata.timing lists the models in this order
-# (src/concurrency/compare-cell.ts); every other magic draws one report with one timing.
+# (src/interpreter/magics/compare-cell.ts); every other magic draws one report with one timing.
 COMPARED = ["serial", "async", "threads", "processes"]
 REPORT_DATA = ["text/html", "text/plain"]
 TIMING_FIELDS = ["executor", "wall_ms", "cpu_ms", "tasks"]

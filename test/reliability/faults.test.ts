@@ -17,7 +17,7 @@ import { ChildProcess } from "child_process";
 import { readdirSync, readFileSync } from "fs";
 import { resolve } from "path";
 import { Exchange, isDisplayOf, KernelSession, ofType, Pending } from "../e2e/helpers";
-import { TimingMetadata } from "../../src/concurrency/timing";
+import { TimingMetadata } from "../../src/concurrency/model/timing";
 import { Message } from "../../src/protocol/message";
 import { Tally } from "../support/tally";
 
@@ -26,7 +26,7 @@ const GONE_WITHIN_MS = 2000;
 const GONE_POLL_MS = GONE_WITHIN_MS + 500;
 const POOLS = ["threads", "processes"] as const;
 const MAIN = ["serial", "async"] as const;
-const CLI = resolve(__dirname, "../../dist/cli.js");
+const CLI = resolve(__dirname, "../../dist/app/cli.js");
 
 const tallies = {
   faults: new Tally("faults"),

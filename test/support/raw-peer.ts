@@ -5,10 +5,10 @@
 import * as zmq from "zeromq";
 import { Identity, newMessage } from "../../src/protocol/build";
 import { Message } from "../../src/protocol/message";
-import { bindAddress } from "../../src/transport/connection";
-import { Signer } from "../../src/transport/signer";
-import { ConnectionInfo } from "../../src/transport/types";
-import { decodeFrames, encodeFrames } from "../../src/transport/wire";
+import { bindAddress } from "../../src/protocol/connection";
+import { Signer } from "../../src/protocol/signer";
+import { ConnectionInfo } from "../../src/protocol/transport-contract";
+import { decodeFrames, encodeFrames } from "../../src/protocol/wire";
 
 const SEND_TIMEOUT_MS = 15_000;
 

@@ -7,8 +7,8 @@
  */
 const vm = require("vm");
 const { startKernelTransport } = require("../../dist/transport/kernel-transport");
-const { readConnectionFile } = require("../../dist/transport/connection");
-const gates = require("../../dist/transport/interrupt-gate");
+const { readConnectionFile } = require("../../dist/protocol/connection");
+const gates = require("../../dist/shared/interrupt-gate");
 const { answer } = require("../../dist/protocol/build");
 
 const ungated = process.argv.includes("--ungated");

@@ -2,7 +2,7 @@
  * Timing reports modelled on the measurements behind design/timeline-sketch.txt (2 cores, 4 tasks
  * running countPrimes(3e6) or sleeping 200 ms), plus failures, a live report and 1,000 tasks.
  */
-import { ExecutorKind, TaskStatus, TaskTiming, TimingReport } from "../../src/concurrency/timing";
+import { ExecutorKind, TaskStatus, TaskTiming, TimingReport } from "../../src/concurrency/model/timing";
 
 type Row = [where: string, start: number | null, end: number | null, cpu: number | null];
 

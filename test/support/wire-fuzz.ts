@@ -2,8 +2,8 @@
  * Malformed multipart messages for the kernel's shell and control sockets, drawn from a seeded
  * generator so that any failure replays exactly from its seed.
  */
-import { createSigner, Signer } from "../../src/transport/signer";
-import { DELIMITER } from "../../src/transport/wire";
+import { createSigner, Signer } from "../../src/protocol/signer";
+import { DELIMITER } from "../../src/protocol/wire";
 
 /** xorshift32: tiny, fast, and the same sequence on every platform for a given seed. */
 export class SeededRandom {

@@ -1,5 +1,5 @@
 import { finalTiming, taskDurations, unfinishedTasks } from "../../src/bench/cell-timing";
-import { TaskStatus, TimingMetadata } from "../../src/concurrency/timing";
+import { TaskStatus, TimingMetadata } from "../../src/concurrency/model/timing";
 import { Message } from "../../src/protocol/message";
 
 function message(msgType: string, content: Record<string, unknown>): Message {

@@ -1,6 +1,6 @@
-import { main } from "../../src/cli";
-import { oneOf, parseArgs } from "../../src/cli/args";
-import { UsageError } from "../../src/cli/errors";
+import { main } from "../../src/app/cli";
+import { oneOf, parseArgs } from "../../src/app/commands/args";
+import { UsageError } from "../../src/app/errors";
 
 const spec = {
   command: "demo",

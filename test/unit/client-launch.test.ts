@@ -2,7 +2,7 @@ import { describe, expect, it } from "@jest/globals";
 import { existsSync, statSync } from "fs";
 import { dirname, resolve } from "path";
 import { launchKernel } from "../../src/client/launch";
-import { readConnectionFile } from "../../src/transport/connection";
+import { readConnectionFile } from "../../src/protocol/connection";
 
 const standIn = resolve(__dirname, "../support/stand-in-kernel.js");
 

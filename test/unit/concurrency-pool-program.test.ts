@@ -1,8 +1,8 @@
 /** The program goes to a worker once per cell; a short task's start rides on its end. */
 import { PoolWorker } from "../../src/concurrency/pool/pool-worker";
-import { HeldStart } from "../../src/concurrency/pool/held-start";
+import { HeldStart } from "../../src/concurrency/worker/held-start";
 import { WorkerExit, WorkerHandle } from "../../src/concurrency/pool/worker-handle";
-import { FromWorker, TaskProgram, ToWorker } from "../../src/concurrency/task-protocol";
+import { FromWorker, TaskProgram, ToWorker } from "../../src/concurrency/model/task-protocol";
 
 function fakeHandle() {
   const sent: ToWorker[] = [];

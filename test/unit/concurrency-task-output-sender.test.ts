@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@jest/globals";
-import { TaskOutputSender, taskOutputReceived } from "../../src/concurrency/task-output";
-import { createByteBudget, outstanding } from "../../src/transport/byte-budget";
+import { TaskOutputSender, taskOutputReceived } from "../../src/concurrency/model/task-output";
+import { createByteBudget, outstanding } from "../../src/shared/byte-budget";
 
 function recorder() {
   const sent: [number, string, string][] = [];

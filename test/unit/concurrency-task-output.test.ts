@@ -1,5 +1,5 @@
-import { TaskOutput } from "../../src/concurrency/task-output";
-import { CellOutput } from "../../src/interpreter/interpreter";
+import { TaskOutput } from "../../src/concurrency/model/task-output";
+import { CellOutput } from "../../src/protocol/interpreter-contract";
 
 function sink() {
   const seen: [string, string][] = [];

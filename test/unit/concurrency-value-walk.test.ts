@@ -6,8 +6,8 @@
 import { serialize } from "v8";
 import { createContext, runInContext } from "vm";
 import { ValueWalk, WalkNotebook } from "../../src/concurrency/capture/value-walk";
-import { reattach } from "../../src/concurrency/pool/reattach";
-import { Reattach } from "../../src/concurrency/task-protocol";
+import { reattach } from "../../src/concurrency/worker/reattach";
+import { Reattach } from "../../src/concurrency/model/task-protocol";
 
 const context = createContext({ URL, Buffer });
 const notebook = (code: string): Record<string, unknown> => runInContext(`(() => { ${code} })()`, context) as Record<string, unknown>;

@@ -1,9 +1,9 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { installKernelSpec, uninstallKernelSpec } from "../../src/install/install";
-import { askSysPrefix, HostFacts } from "../../src/install/locations";
-import { kernelTemplateDir } from "../../src/install/package-files";
+import { installKernelSpec, uninstallKernelSpec } from "../../src/app/install/install";
+import { askSysPrefix, HostFacts } from "../../src/app/install/locations";
+import { kernelTemplateDir } from "../../src/app/install/package-files";
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -21,7 +21,7 @@ describe("install and uninstall into a --prefix", () => {
 
   beforeEach(() => {
     prefix = fs.mkdtempSync(path.join(os.tmpdir(), "tsck-install-"));
-    cli = path.join(prefix, "pkg", "dist", "cli.js");
+    cli = path.join(prefix, "pkg", "dist", "app", "cli.js");
     fs.mkdirSync(path.dirname(cli), { recursive: true });
     fs.writeFileSync(cli, "");
   });
@@ -76,7 +76,7 @@ describe("install and uninstall into a --prefix", () => {
     expect(fs.existsSync(dir)).toBe(true);
   });
 
-  it("asks for a build when dist/cli.js is missing", () => {
+  it("asks for a build when dist/app/cli.js is missing", () => {
     expect(() =>
       installKernelSpec({ location: { kind: "prefix", dir: prefix }, host, cliPath: path.join(prefix, "none.js") }),
     ).toThrow(/npm run build/);

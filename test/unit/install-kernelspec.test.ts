@@ -1,15 +1,15 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { checkKernelName, fillKernelSpec } from "../../src/install/kernelspec";
-import { kernelTemplateDir } from "../../src/install/package-files";
+import { checkKernelName, fillKernelSpec } from "../../src/app/install/kernelspec";
+import { kernelTemplateDir } from "../../src/app/install/package-files";
 
 const template = JSON.parse(fs.readFileSync(path.join(kernelTemplateDir, "kernel.json"), "utf8"));
-const values = { node: "/opt/node/bin/node", cli: "/srv/app/node_modules/pkg/dist/cli.js", displayName: "TS" };
+const values = { node: "/opt/node/bin/node", cli: "/srv/app/node_modules/pkg/dist/app/cli.js", displayName: "TS" };
 
 describe("fillKernelSpec", () => {
   it("fills the shipped template into a complete kernelspec", () => {
     expect(fillKernelSpec(template, values)).toEqual({
-      argv: ["/opt/node/bin/node", "/srv/app/node_modules/pkg/dist/cli.js", "kernel", "{connection_file}"],
+      argv: ["/opt/node/bin/node", "/srv/app/node_modules/pkg/dist/app/cli.js", "kernel", "{connection_file}"],
       display_name: "TS",
       language: "typescript",
       interrupt_mode: "message",

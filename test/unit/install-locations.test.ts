@@ -1,4 +1,4 @@
-import { dataDir, HostFacts, kernelDir, pythonCommand, userDataDir } from "../../src/install/locations";
+import { dataDir, HostFacts, kernelDir, pythonCommand, userDataDir } from "../../src/app/install/locations";
 
 function host(overrides: Partial<HostFacts> = {}): HostFacts {
   return {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@jest/globals";
 import * as path from "path";
 import type * as TS from "@tslab/typescript-for-tslab";
-import { completeness } from "../../src/interpreter/typescript/completeness";
+import { completeness } from "../../src/typescript/completeness";
 import { cellCompleteness } from "../../src/interpreter/cell-completeness";
 import { IS_COMPLETE_CASES } from "../support/is-complete-cases";
 

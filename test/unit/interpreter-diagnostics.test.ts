@@ -1,4 +1,4 @@
-import { formatDiagnostics } from "../../src/interpreter/typescript/diagnostics";
+import { formatDiagnostics } from "../../src/typescript/diagnostics";
 
 const problem = { line: 1, character: 6, message: "Type 'string' is not assignable to type 'number'.", code: 2322 };
 

@@ -2,11 +2,11 @@ import { afterEach, describe, expect, it } from "@jest/globals";
 import * as path from "path";
 import { runInNewContext } from "vm";
 import type * as TS from "@tslab/typescript-for-tslab";
-import { loopChecks } from "../../src/interpreter/typescript/loop-checks-transform";
-import { decodeMappings, lookup } from "../../src/interpreter/typescript/source-map";
-import { installLoopChecks, LOOP_CHECK_SOURCE, LOOP_FLAG_NAME, LOOP_STOP_NAME, throwIfInterrupted } from "../../src/interpreter/runtime/loop-checks";
-import { KeyboardInterrupt, KeyboardInterruptInCell } from "../../src/interpreter/runtime/interrupt-error";
-import { createInterruptGate, GateState, RAISE_LOOP_STOP } from "../../src/transport/interrupt-gate";
+import { loopChecks } from "../../src/typescript/loop-checks-transform";
+import { decodeMappings, lookup } from "../../src/runtime/source-map";
+import { installLoopChecks, LOOP_CHECK_SOURCE, LOOP_FLAG_NAME, LOOP_STOP_NAME, throwIfInterrupted } from "../../src/runtime/loop-checks";
+import { KeyboardInterrupt, KeyboardInterruptInCell } from "../../src/shared/interrupt-error";
+import { createInterruptGate, GateState, RAISE_LOOP_STOP } from "../../src/shared/interrupt-gate";
 
 /** What the transport thread does through the inspector once it has marked the gate. */
 const raise = () => (globalThis as unknown as Record<symbol, () => void>)[RAISE_LOOP_STOP]();

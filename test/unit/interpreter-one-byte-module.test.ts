@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from "@jest/globals";
 import { mkdtempSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { escapeNonAscii, requireOneByte } from "../../src/interpreter/typescript/one-byte-module";
+import { escapeNonAscii, requireOneByte } from "../../src/typescript/one-byte-module";
 
 describe("loading a module as one-byte text", () => {
   const dir = mkdtempSync(join(tmpdir(), "one-byte-"));

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "@jest/globals";
 import * as ts from "typescript";
 import { runInThisContext } from "vm";
-import { compose, decodeMappings, lookup, shiftSourceLines, takeInlineMap } from "../../src/interpreter/typescript/source-map";
-import { CellPositions } from "../../src/interpreter/runtime/cell-positions";
+import { compose, decodeMappings, lookup, shiftSourceLines, takeInlineMap } from "../../src/runtime/source-map";
+import { CellPositions } from "../../src/runtime/cell-positions";
 
 /** A real emit's map, so the decoder is checked against what TypeScript writes, not against itself. */
 function transpile(source: string, options: ts.CompilerOptions = {}) {

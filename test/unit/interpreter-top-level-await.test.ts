@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@jest/globals";
 import * as path from "path";
 import type * as TS from "@tslab/typescript-for-tslab";
-import { hasTopLevelAwait } from "../../src/interpreter/typescript/top-level-await";
+import { hasTopLevelAwait } from "../../src/typescript/top-level-await";
 
 // The TypeScript the kernel's converter runs, not the project's own compiler.
 const ts: typeof TS = require(require.resolve("@tslab/typescript-for-tslab", { paths: [path.dirname(require.resolve("tslab/package.json"))] }));

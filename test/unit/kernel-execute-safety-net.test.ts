@@ -7,7 +7,7 @@ import { IopubPublisher } from "../../src/kernel/publisher";
 import { StdinBroker } from "../../src/kernel/stdin-broker";
 import { History } from "../../src/kernel/history";
 import { ExecuteHandler } from "../../src/kernel/execute";
-import { Interpreter } from "../../src/interpreter/interpreter";
+import { Interpreter } from "../../src/protocol/interpreter-contract";
 import * as kernelLog from "../../src/kernel/log";
 
 const kernel = { session: "kernel-session", username: "kernel" };

@@ -1,6 +1,6 @@
-import { parseCell } from "../../src/magics/magic-registry";
-import { parseDuration } from "../../src/magics/duration";
-import { splitWords } from "../../src/magics/concurrency-options";
+import { parseCell } from "../../src/interpreter/magics/magic-registry";
+import { parseDuration } from "../../src/interpreter/magics/duration";
+import { splitWords } from "../../src/interpreter/magics/concurrency-options";
 
 describe("parseCell", () => {
   it("leaves plain TypeScript alone", () => {

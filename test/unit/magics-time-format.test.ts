@@ -1,5 +1,5 @@
-import { chooseLoops, formatSeconds, formatTime, formatTimeit } from "../../src/magics/time-format";
-import { parseCell } from "../../src/magics/magic-registry";
+import { chooseLoops, formatSeconds, formatTime, formatTimeit } from "../../src/interpreter/magics/time-format";
+import { parseCell } from "../../src/interpreter/magics/magic-registry";
 
 describe("IPython-style durations", () => {
   it("writes 3 significant digits in the largest fitting unit", () => {

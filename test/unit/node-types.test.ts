@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
-import { FileSystemHost, mapDirectory, resolvedTypesDir } from "../../src/interpreter/typescript/node-types";
+import { FileSystemHost, mapDirectory, resolvedTypesDir } from "../../src/typescript/node-types";
 
 /** A fresh copy of the compiler's file-system host, so the mapping does not leak into other tests. */
 function host(): FileSystemHost {

@@ -1,5 +1,5 @@
 import { renderReport } from "../../src/concurrency/report/bundle";
-import { TimingReport } from "../../src/concurrency/timing";
+import { TimingReport } from "../../src/concurrency/model/timing";
 import * as F from "../support/timing-fixtures";
 
 const text = (r: TimingReport) => renderReport(r).data["text/plain"];

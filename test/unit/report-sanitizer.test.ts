@@ -7,7 +7,7 @@
  */
 import { Sanitizer } from "@jupyterlab/apputils/lib/sanitizer";
 import { renderReport } from "../../src/concurrency/report/bundle";
-import { TimingReport } from "../../src/concurrency/timing";
+import { TimingReport } from "../../src/concurrency/model/timing";
 import * as F from "../support/timing-fixtures";
 
 interface Element {

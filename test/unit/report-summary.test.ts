@@ -1,6 +1,6 @@
 import { summarize, shadeOf } from "../../src/concurrency/report/summary";
 import { summaryLines } from "../../src/concurrency/report/captions";
-import { TimingReport } from "../../src/concurrency/timing";
+import { TimingReport } from "../../src/concurrency/model/timing";
 import * as F from "../support/timing-fixtures";
 
 function lines(report: TimingReport): string[] {

@@ -1,5 +1,5 @@
-import { IopubMessage, OutputCollector } from "../../src/runner/collect-outputs";
-import { Output } from "../../src/runner/nbformat";
+import { IopubMessage, OutputCollector } from "../../src/app/runner/collect-outputs";
+import { Output } from "../../src/app/runner/nbformat";
 
 const msg = (msg_type: string, content: object): IopubMessage => ({ header: { msg_type }, content });
 const stdout = (text: string) => msg("stream", { name: "stdout", text });

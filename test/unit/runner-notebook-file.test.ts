@@ -1,6 +1,6 @@
-import { CodeCell } from "../../src/runner/nbformat";
-import { parseNotebook } from "../../src/runner/read-notebook";
-import { serializeNotebook, splitLines } from "../../src/runner/write-notebook";
+import { CodeCell } from "../../src/app/runner/nbformat";
+import { parseNotebook } from "../../src/app/runner/read-notebook";
+import { serializeNotebook, splitLines } from "../../src/app/runner/write-notebook";
 
 const v44 = {
   nbformat: 4,

@@ -1,6 +1,6 @@
-import { stripAnsi, wantsColor } from "../../src/runner/ansi";
-import { CodeCell, Output } from "../../src/runner/nbformat";
-import { bundleText, renderCell } from "../../src/runner/render";
+import { stripAnsi, wantsColor } from "../../src/app/runner/ansi";
+import { CodeCell, Output } from "../../src/app/runner/nbformat";
+import { bundleText, renderCell } from "../../src/app/runner/render";
 
 function cell(source: string, outputs: Output[], execution_count: number | null = 3): CodeCell {
   return { cell_type: "code", id: "c1", metadata: {}, source, outputs, execution_count };

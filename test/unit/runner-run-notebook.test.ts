@@ -1,7 +1,7 @@
-import { IopubMessage } from "../../src/runner/collect-outputs";
-import { CodeCell, Notebook } from "../../src/runner/nbformat";
-import { failureLine, runNotebook, RunOptions } from "../../src/runner/run-notebook";
-import { ExecuteOutcome, ExecuteReply, KernelSession } from "../../src/runner/session";
+import { IopubMessage } from "../../src/app/runner/collect-outputs";
+import { CodeCell, Notebook } from "../../src/app/runner/nbformat";
+import { failureLine, runNotebook, RunOptions } from "../../src/app/runner/run-notebook";
+import { ExecuteOutcome, ExecuteReply, KernelSession } from "../../src/app/runner/session";
 
 const msg = (msg_type: string, content: object): IopubMessage => ({ header: { msg_type }, content });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@jest/globals";
 import { Worker } from "worker_threads";
-import { charge, chargeFor, createByteBudget, outstanding, refund } from "../../src/transport/byte-budget";
+import { charge, chargeFor, createByteBudget, outstanding, refund } from "../../src/shared/byte-budget";
 
 const LIMITS = { high: 1000, low: 400, stallMs: 10_000 };
 

@@ -9,8 +9,8 @@ import {
   parseConnectionInfo,
   readConnectionFile,
   writeConnectionFile,
-} from "../../src/transport/connection";
-import { ConnectionInfo } from "../../src/transport/types";
+} from "../../src/protocol/connection";
+import { ConnectionInfo } from "../../src/protocol/transport-contract";
 
 const valid: ConnectionInfo = {
   transport: "tcp",

@@ -11,7 +11,7 @@ import {
   markIdle,
   clearIdleInterrupt,
   requestInterrupt,
-} from "../../src/transport/interrupt-gate";
+} from "../../src/shared/interrupt-gate";
 
 function gateIn(state: GateState): InterruptGate {
   const gate = createInterruptGate();

@@ -6,11 +6,11 @@ import { freePorts } from "../../src/client/free-port";
 import { answer, newMessage } from "../../src/protocol/build";
 import { Envelope, Message } from "../../src/protocol/message";
 import { openClientTransport } from "../../src/transport/client-transport";
-import { bindAddress } from "../../src/transport/connection";
+import { bindAddress } from "../../src/protocol/connection";
 import { startKernelTransport } from "../../src/transport/kernel-transport";
-import { createSigner } from "../../src/transport/signer";
-import { ConnectionInfo, IncomingChannel, KernelTransport } from "../../src/transport/types";
-import { decodeFrames, encodeFrames } from "../../src/transport/wire";
+import { createSigner } from "../../src/protocol/signer";
+import { ConnectionInfo, IncomingChannel, KernelTransport } from "../../src/protocol/transport-contract";
+import { decodeFrames, encodeFrames } from "../../src/protocol/wire";
 
 /**
  * The real transport (worker thread and all) in this process, behind a few lines of stand-in

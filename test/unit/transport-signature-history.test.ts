@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@jest/globals";
-import { SignatureHistory } from "../../src/transport/signature-history";
+import { SignatureHistory } from "../../src/protocol/signature-history";
 
 describe("SignatureHistory", () => {
   it("knows the signatures it was told to remember, once each", () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "@jest/globals";
 import { newMessage } from "../../src/protocol/build";
 import { Envelope, Message } from "../../src/protocol/message";
-import { SignatureHistory } from "../../src/transport/signature-history";
-import { createSigner } from "../../src/transport/signer";
-import { decodeFrames, DELIMITER, Decoded, encodeFrames, MAX_JSON_DEPTH } from "../../src/transport/wire";
+import { SignatureHistory } from "../../src/protocol/signature-history";
+import { createSigner } from "../../src/protocol/signer";
+import { decodeFrames, DELIMITER, Decoded, encodeFrames, MAX_JSON_DEPTH } from "../../src/protocol/wire";
 
 const signer = createSigner("hmac-sha256", "wire-test-key");
 const identity = { session: "s-1", username: "tester" };

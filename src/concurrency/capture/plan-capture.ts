@@ -1,8 +1,8 @@
-import { CapturedName, Reattach } from "../task-protocol";
+import { CapturedName, Reattach } from "../model/task-protocol";
 import { CaptureError } from "./capture-error";
 import { exportsReferences } from "./notebook-references";
 import { ValueWalk, WalkNotebook } from "./value-walk";
-import { CELL_API } from "../../interpreter/runtime/cell-globals";
+import { CELL_API } from "../../runtime/cell-globals";
 
 export interface NotebookNameInfo {
   /** The execution count of the cell that last defined the name, if known. */

@@ -1,4 +1,4 @@
-import { ShapeStep } from "../task-protocol";
+import { ShapeStep } from "../model/task-protocol";
 
 /**
  * Where the walk is inside a value, as a chain back to its root. Nodes are made only for objects,

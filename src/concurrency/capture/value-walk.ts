@@ -5,7 +5,7 @@
  * are not this realm's: they are told apart with util.types and native constructors, never instanceof.
  */
 import { types } from "util";
-import { Reattach } from "../task-protocol";
+import { Reattach } from "../model/task-protocol";
 import { CaptureError } from "./capture-error";
 import { child, PathNode, renderPath, stepsOf } from "./value-path";
 

@@ -1,8 +1,8 @@
-import { Executor, ExecutorRun, TaskResult } from "../executor";
-import { threadCpuMs } from "../cpu-clock";
-import { currentScope } from "../../interpreter/runtime/cell-scope";
-import { toErrorFields } from "../../interpreter/runtime/error-fields";
-import { taskCellOutput } from "../task-output";
+import { Executor, ExecutorRun, TaskResult } from "../model/executor";
+import { threadCpuMs } from "../model/cpu-clock";
+import { currentScope } from "../../runtime/cell-scope";
+import { toErrorFields } from "../../runtime/error-fields";
+import { taskCellOutput } from "../model/task-output";
 import { guardProcessExit, runAsTask, TaskFaultSink } from "./main-thread-faults";
 
 /**

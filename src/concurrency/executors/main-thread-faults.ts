@@ -1,5 +1,5 @@
-import { toErrorFields } from "../../interpreter/runtime/error-fields";
-import { CellScope, cellScope, currentScope, TaskFaultSink } from "../../interpreter/runtime/cell-scope";
+import { toErrorFields } from "../../runtime/error-fields";
+import { CellScope, cellScope, currentScope, TaskFaultSink } from "../../runtime/cell-scope";
 
 /**
  * Code a %%serial or %%async task started (a timer, an unawaited promise, a process.exit call)

@@ -1,4 +1,4 @@
-import { Executor, ExecutorRun, TaskResult } from "../executor";
+import { Executor, ExecutorRun, TaskResult } from "../model/executor";
 import { WorkerPool } from "../pool/worker-pool";
 import { TaskEnd, WorkerLoss } from "../pool/pool-worker";
 import { spawnProcess, spawnThread } from "../pool/worker-handle";

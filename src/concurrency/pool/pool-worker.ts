@@ -1,5 +1,5 @@
 import { ErrorFields } from "../../protocol/content";
-import { FromWorker, TaskInput, TaskProgram } from "../task-protocol";
+import { FromWorker, TaskInput, TaskProgram } from "../model/task-protocol";
 import { WorkerExit, WorkerHandle } from "./worker-handle";
 
 /** Why a task lost its worker. */

@@ -2,9 +2,9 @@ import { Worker } from "worker_threads";
 import { fork, ChildProcess } from "child_process";
 import * as path from "path";
 import { writeSync } from "fs";
-import { FromWorker, ToWorker } from "../task-protocol";
-import { taskOutputReceived } from "../task-output";
-import { createByteBudget } from "../../transport/byte-budget";
+import { FromWorker, ToWorker } from "../model/task-protocol";
+import { taskOutputReceived } from "../model/task-output";
+import { createByteBudget } from "../../shared/byte-budget";
 
 /** Why a worker went away, as a value: the pool words it for each task the worker still held. */
 export type WorkerExit = (
@@ -35,7 +35,7 @@ export interface WorkerHandle {
   kill(): Promise<void>;
 }
 
-const SCRIPT = path.join(__dirname, "task-worker.js");
+const SCRIPT = path.join(__dirname, "..", "worker", "task-worker.js");
 /** A process gets this long to exit on SIGTERM before SIGKILL. */
 const TERM_GRACE_MS = 300;
 /** What V8 prints before it aborts a process whose heap is full; nothing else tells that abort apart. */

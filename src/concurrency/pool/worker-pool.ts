@@ -1,4 +1,4 @@
-import { TaskInput, TaskProgram } from "../task-protocol";
+import { TaskInput, TaskProgram } from "../model/task-protocol";
 import { PoolWorker, TaskEnd } from "./pool-worker";
 import { WorkerHandle, WorkerLimits } from "./worker-handle";
 

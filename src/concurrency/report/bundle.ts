@@ -1,5 +1,5 @@
 /** The display bundle of a timing report: pure, so the same report always renders the same bytes. */
-import { TimingMetadata, TimingReport } from "../timing";
+import { TimingMetadata, TimingReport } from "../model/timing";
 import { renderHtml } from "./html";
 import { layoutReport } from "./layout";
 import { summarize } from "./summary";

@@ -1,5 +1,5 @@
 /** The words around the timeline: header, summary lines and legend, shared by every rendering. */
-import { ExecutorKind, TaskStatus, TimingReport } from "../timing";
+import { ExecutorKind, TaskStatus, TimingReport } from "../model/timing";
 import { formatMs, formatPercent, formatRatio, plural } from "./format";
 import { Layout, Mark, MARKS, SegmentKind } from "./lanes";
 import { Summary } from "./summary";

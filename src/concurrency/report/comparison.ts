@@ -3,7 +3,7 @@
  * on their own clocks, then a table that puts their wall times side by side. Pure, like the
  * single report it is built from.
  */
-import { ExecutorKind, TimingMetadata, TimingReport } from "../timing";
+import { ExecutorKind, TimingMetadata, TimingReport } from "../model/timing";
 import { renderReport } from "./bundle";
 import { formatMs } from "./format";
 import { escapeHtml } from "./html";

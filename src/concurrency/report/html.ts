@@ -2,7 +2,7 @@
  * text/html: only div/span with inline styles, which JupyterLab's sanitizer keeps, so the report
  * renders in untrusted notebooks too (it strips <svg>, <style>, classes' stylesheets and scripts).
  */
-import { TimingReport } from "../timing";
+import { TimingReport } from "../model/timing";
 import { header, isMark, legend, summaryLines } from "./captions";
 import { formatAxisMs, percentOf } from "./format";
 import { cssSpan, Lane, Layout, MARKS, rightText, Segment } from "./lanes";

@@ -1,5 +1,5 @@
 /** What a timeline is made of (lanes of segments and marks), and the lane of one task. */
-import { TaskStatus, TaskTiming, TimingReport } from "../timing";
+import { TaskStatus, TaskTiming, TimingReport } from "../model/timing";
 import { formatMs, percentOf } from "./format";
 import { cpuShare, Shade, shadeOf, taskEnd } from "./summary";
 

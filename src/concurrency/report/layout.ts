@@ -2,7 +2,7 @@
  * Decides what the timeline shows: one lane per task, or past MAX_TASK_LANES tasks one lane per
  * worker slot with its tasks as segments. Renderers only draw what this returns.
  */
-import { TimingReport } from "../timing";
+import { TimingReport } from "../model/timing";
 import { axisEnd } from "./format";
 import { Layout, MAX_TASK_LANES, taskLane } from "./lanes";
 import { slotLanes } from "./slots";

@@ -8,7 +8,7 @@
  * defines them too). JupyterLab's sanitizer drops a colour given as a variable, so in an untrusted
  * notebook the text inherits the output area's colour, which the theme sets: legible either way.
  */
-import { ExecutorKind } from "../timing";
+import { ExecutorKind } from "../model/timing";
 import { SegmentKind } from "./lanes";
 
 const BAR: Record<ExecutorKind, string> = {

@@ -3,7 +3,7 @@
  * into a bounded number of buckets, so the size of the rendered report does not grow with the
  * number of tasks: neighbouring buckets of the same kind merge into one segment.
  */
-import { TaskTiming, TimingReport } from "../timing";
+import { TaskTiming, TimingReport } from "../model/timing";
 import { formatMs, plural } from "./format";
 import { cpuText, Lane, LaneMark, Mark, markOf, MAX_TASK_LANES, Segment, SegmentKind, startupFrom } from "./lanes";
 import { cpuShare, shadeOf, taskEnd } from "./summary";

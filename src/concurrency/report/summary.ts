@@ -2,7 +2,7 @@
  * The derived numbers under a timing report, and the one-line reading drawn from them. Every
  * threshold is a named constant here so the tests can pin what "CPU-bound" means.
  */
-import { ExecutorKind, TaskTiming, TimingReport } from "../timing";
+import { ExecutorKind, TaskTiming, TimingReport } from "../model/timing";
 import { formatMs, plural } from "./format";
 
 /** A task at or above this share of a core is drawn solid ("█"). */

@@ -2,7 +2,7 @@
  * image/svg+xml: a standalone picture of the same timeline, for export. It brings its own white
  * ground (an <img> does not inherit the page's text colour), so it reads the same on any theme.
  */
-import { TimingReport } from "../timing";
+import { TimingReport } from "../model/timing";
 import { header, isMark, legend, summaryLines } from "./captions";
 import { formatAxisMs } from "./format";
 import { Layout, MARKS, rightText, Segment } from "./lanes";

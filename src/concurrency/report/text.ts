@@ -1,5 +1,5 @@
 /** text/plain: the timeline as Unicode box lanes, for terminals, nbconvert and the notebook runner. */
-import { TimingReport } from "../timing";
+import { TimingReport } from "../model/timing";
 import { GLYPHS, headerLine, isMark, legend, summaryLines } from "./captions";
 import { formatAxisMs } from "./format";
 import { Lane, laneTimes, Layout, MARKS } from "./lanes";

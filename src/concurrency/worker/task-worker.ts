@@ -1,0 +1,225 @@
+/**
+ * The program every pool worker runs, as a worker thread or as a forked child process. It keeps
+ * each running cell's program (compiled once), runs its tasks, and reports output and the result
+ * through the one port it has, in order: every line a task prints arrives before its "done".
+ */
+import { parentPort, threadId, workerData } from "worker_threads";
+import { writeSync } from "fs";
+import { FromWorker, Reattach, ShippedProgram, TaskInput, ToWorker } from "../model/task-protocol";
+import { CompiledProgram, compileProgram } from "./compiled-program";
+import { clockNs } from "../model/cpu-clock";
+import { taskCpuClock } from "./task-cpu";
+import { HeldStart } from "./held-start";
+import { toErrorFields } from "../../runtime/error-fields";
+import { sleep, sleepSync } from "../../runtime/sleep";
+import { TaskOutputSender } from "../model/task-output";
+import { ByteBudget } from "../../shared/byte-budget";
+import { watchParent } from "../../shared/parent-watch";
+import { installLoopChecks } from "../../runtime/loop-checks";
+import { installCellStackTraces } from "../../runtime/cell-positions";
+
+// Task errors go back to the kernel as text: their frames must already name cell lines.
+installCellStackTraces();
+// Cell code carries loop checks, whose names must exist here; workers are stopped by other means,
+// so nothing raises their flag and they cost nothing.
+installLoopChecks();
+
+/** The kernel API inside a worker: waiting works as in a cell; showing and asking belong to the notebook. */
+const notInWorker = (name: string) => () => {
+  throw new Error(`${name}() is not available inside a worker task: return a value or print with console.log instead`);
+};
+const WORKER_API: Record<string, unknown> = {
+  sleep,
+  sleepSync,
+  display: Object.assign(notInWorker("display"), {}),
+  clearOutput: notInWorker("clearOutput"),
+  input: notInWorker("input"),
+  password: notInWorker("password"),
+};
+
+interface Port {
+  post(message: FromWorker): void;
+  onMessage(listener: (message: ToWorker) => void): void;
+  /** Post a last message and end the worker once it has been handed over. */
+  postAndLeave(message: FromWorker, code: number): void;
+}
+
+const realExit = process.exit.bind(process) as (code?: number) => never;
+/** How long a child waits for its last messages to leave before it exits regardless. */
+const FLUSH_LIMIT_MS = 1000;
+
+function openPort(): Port {
+  if (parentPort) {
+    const p = parentPort;
+    // Whatever a thread posted before it exits is still delivered, so it may leave at once.
+    return {
+      post: (m) => p.postMessage(m),
+      onMessage: (l) => p.on("message", l),
+      postAndLeave: (m, code) => {
+        p.postMessage(m);
+        realExit(code);
+      },
+    };
+  }
+  if (!process.send) throw new Error("task-worker must run as a worker thread or a forked child");
+  // A child whose kernel is gone has nobody to work for. A busy child cannot hear the channel
+  // close, so a watcher thread also ends it once the kernel is no longer its parent.
+  process.on("disconnect", () => realExit(0));
+  watchParent({ graceMs: 0 });
+  const send = process.send.bind(process) as (m: unknown, handle?: undefined, options?: object, cb?: () => void) => boolean;
+  return {
+    post: (m) => send(m),
+    onMessage: (l) => process.on("message", l),
+    postAndLeave: (m, code) => {
+      if (!process.connected) realExit(code);
+      // IPC writes are asynchronous: exiting before they drain would lose the message that says why.
+      send(m, undefined, {}, () => realExit(code));
+      setTimeout(() => realExit(code), FLUSH_LIMIT_MS);
+    },
+  };
+}
+
+const port = openPort();
+const starts = new HeldStart((m) => port.post(m));
+const cpuMs = taskCpuClock(parentPort !== null);
+const output = new TaskOutputSender(
+  (id, name, text) => {
+    starts.release();
+    port.post({ type: "output", id, name, text });
+  },
+  (workerData as { outputBudget?: ByteBudget } | null)?.outputBudget,
+);
+/** The task running now. */
+let current: number | undefined;
+/**
+ * The last task this worker started. Without async hooks (which make every await several times
+ * slower) the worker cannot tell whose callback is running: the running task is the best guess,
+ * and when none is, callbacks still firing were left behind by the last one.
+ */
+let last: number | undefined;
+
+function owner(): number | undefined {
+  return current ?? last;
+}
+
+/**
+ * Thrown out of process.exit() in a child process, which must wait for its last message to leave:
+ * the caller stops here meanwhile. (A thread has already stopped by the time this would be thrown.)
+ */
+class WorkerExiting extends Error {}
+
+process.exit = ((code?: number | string | null) => {
+  const status = Number(code ?? process.exitCode ?? 0) || 0;
+  starts.release();
+  output.flush();
+  port.postAndLeave({ type: "exiting", id: owner() ?? null, code: status }, status);
+  throw new WorkerExiting(`process.exit(${status})`);
+}) as typeof process.exit;
+
+/** An error nobody awaited fails the task it came from; if that task is still running, its worker goes too. */
+function fault(thrown: unknown, how: "exception" | "rejection"): void {
+  if (thrown instanceof WorkerExiting) return;
+  const id = owner();
+  const fields = toErrorFields(thrown);
+  if (id === undefined) {
+    writeSync(2, `task worker: ${fields.traceback.join("\n")}\n`);
+    return;
+  }
+  const where =
+    how === "exception"
+      ? "uncaught: thrown in a timer or callback, outside the task's await chain"
+      : "unhandled rejection: a promise the task did not await";
+  const retiring = id === current;
+  const message: FromWorker = { type: "fault", id, error: { ...fields, evalue: `${fields.evalue} (${where})` }, at: clockNs(), retiring };
+  starts.release();
+  output.flush();
+  if (retiring) port.postAndLeave(message, 1);
+  else port.post(message);
+}
+process.on("uncaughtException", (e) => fault(e, "exception"));
+process.on("unhandledRejection", (reason) => fault(reason, "rejection"));
+
+function reroute(stream: NodeJS.WriteStream, name: "stdout" | "stderr"): void {
+  const original = stream.write.bind(stream) as (...a: unknown[]) => boolean;
+  stream.write = ((chunk: unknown, encoding?: unknown, cb?: unknown): boolean => {
+    const id = owner();
+    if (id === undefined) return original(chunk, encoding, cb);
+    const text = typeof chunk === "string" ? chunk : Buffer.from(chunk as Uint8Array).toString();
+    const done = typeof encoding === "function" ? encoding : cb;
+    output.write(id, name, text, typeof done === "function" ? (done as () => void) : undefined);
+    return true;
+  }) as typeof stream.write;
+}
+reroute(process.stdout, "stdout");
+reroute(process.stderr, "stderr");
+
+/** The programs of the cells running now, by id: compiled at their first task, dropped at the cell's end. */
+const programs = new Map<number, { shipped: ShippedProgram; compiled?: CompiledProgram }>();
+
+function programFor(id: number): CompiledProgram {
+  const entry = programs.get(id);
+  if (!entry) throw new Error(`the worker was sent no program ${id} for this task`);
+  // A program that fails to compile is tried again by each of its tasks, so each reports why.
+  return (entry.compiled ??= compileProgram(entry.shipped, WORKER_API));
+}
+
+async function run(id: number, programId: number, input: TaskInput, itemReattach: Reattach[] | undefined): Promise<void> {
+  // Stopping a task kills its worker, so this signal only ever aborts with the worker itself; it
+  // is made only for a task that asks for it.
+  let abort: AbortController | undefined;
+  current = last = id;
+  const cpu0 = cpuMs();
+  const startedAt = clockNs();
+  starts.begin(id, startedAt);
+  const cpu = () => {
+    const c1 = cpuMs();
+    return cpu0 === null || c1 === null ? null : c1 - cpu0;
+  };
+  const ended = () => {
+    const at = clockNs();
+    return { at, cpu_ms: cpu(), ...starts.end(id, startedAt, at) };
+  };
+  try {
+    const body = programFor(programId).instantiate(input.item, itemReattach);
+    const running = body({
+      ...input,
+      get signal() {
+        return (abort ??= new AbortController()).signal;
+      },
+    });
+    starts.yielded();
+    const value = await running;
+    const done: FromWorker = { type: "done", id, value, ...ended() };
+    output.flush();
+    try {
+      port.post(done);
+    } catch (e) {
+      port.post({
+        type: "failed",
+        id,
+        at: done.at,
+        cpu_ms: done.cpu_ms,
+        ...(done.started === undefined ? {} : { started: done.started }),
+        error: {
+          ename: "DataCloneError",
+          evalue: `task ${input.i} returned a value that cannot be sent back to the notebook: ${e instanceof Error ? e.message : String(e)}`,
+          traceback: [],
+        },
+      });
+    }
+  } catch (e) {
+    const failed: FromWorker = { type: "failed", id, error: toErrorFields(e), ...ended() };
+    output.flush();
+    port.post(failed);
+  } finally {
+    if (current === id) current = undefined;
+  }
+}
+
+port.onMessage((m) => {
+  if (m.type === "program") programs.set(m.program, { shipped: m.body });
+  else if (m.type === "drop") programs.delete(m.program);
+  else void run(m.id, m.program, m.task, m.itemReattach);
+});
+
+port.post({ type: "ready", where: parentPort ? `thread ${threadId}` : `pid ${process.pid}` });

@@ -1,0 +1,104 @@
+/**
+ * Entry point of the compiler thread: owns tslab's converter and answers CompilerRequests.
+ * Everything that loads the TypeScript compiler happens here, off the kernel's main thread.
+ */
+import { parentPort } from "worker_threads";
+import * as path from "path";
+import type * as TS from "@tslab/typescript-for-tslab";
+import type { Converter } from "tslab/dist/converter";
+import {
+  CompilerRequest,
+  CompilerResponse,
+  CompilerResults,
+  ConvertResult,
+  QuickInfoResult,
+} from "./compiler-protocol";
+import { ensureNodeTypes } from "./node-types";
+import { expandShorthands, freeIdentifiers, importedNames } from "./source-analysis";
+import { installSourceMappedTypeScript } from "./source-mapped-typescript";
+import { shiftSourceLines } from "../runtime/source-map";
+import { loopChecks } from "./loop-checks-transform";
+import { hasTopLevelAwait } from "./top-level-await";
+import { completeness } from "./completeness";
+
+if (!parentPort) throw new Error("compiler-worker must run as a worker thread");
+const port = parentPort;
+
+const tslabDir = path.dirname(require.resolve("tslab/package.json"));
+const sourceMaps = installSourceMappedTypeScript(tslabDir, (ts) => [loopChecks(ts)]);
+const ts: typeof TS = require("@tslab/typescript-for-tslab");
+ensureNodeTypes(ts.sys as never, tslabDir);
+const tslabConverter: typeof import("tslab/dist/converter") = require("tslab/dist/converter");
+const converter: Converter = tslabConverter.createConverter();
+
+function convert(declarations: string, code: string): ConvertResult {
+  const source = expandShorthands(ts, code);
+  const r = converter.convert(declarations, source);
+  if (r.diagnostics.length > 0) {
+    return {
+      kind: "diagnostics",
+      diagnostics: r.diagnostics.map((d) => ({
+        line: d.start.line,
+        character: d.start.character,
+        message: d.messageText,
+        code: d.code,
+        ...(d.fileName ? { fileName: d.fileName } : {}),
+      })),
+    };
+  }
+  return {
+    kind: "converted",
+    js: r.output ?? "",
+    // The converter's source file starts with one line of its own ("export {};").
+    lineMap: shiftSourceLines(sourceMaps.take(r.output ?? "") ?? [], -1),
+    declarations: r.declOutput ?? "",
+    lastExpressionVar: r.lastExpressionVar,
+    // Not the converter's `hasToplevelAwait`, which misses `await (p)` and `for await` (see the module).
+    hasTopLevelAwait: hasTopLevelAwait(ts, source),
+    sideOutputs: r.sideOutputs ?? [],
+    imports: importedNames(ts, code),
+  };
+}
+
+function inspect(declarations: string, code: string, position: number): QuickInfoResult | null {
+  const info = converter.inspect(declarations, code, position);
+  // An identifier the checker cannot resolve still gets quick info ("any", of unknown kind).
+  if (!info || info.kind === ts.ScriptElementKind.unknown) return null;
+  return {
+    signature: ts.displayPartsToString(info.displayParts),
+    documentation: ts.displayPartsToString(info.documentation),
+    tags: (info.tags ?? []).map((t) => ({ name: t.name, text: ts.displayPartsToString(t.text) })),
+    start: info.textSpan.start,
+    length: info.textSpan.length,
+  };
+}
+
+function handle(req: CompilerRequest): CompilerResults[CompilerRequest["kind"]] {
+  switch (req.kind) {
+    case "convert":
+      return convert(req.args.declarations, req.args.code);
+    case "complete": {
+      const c = converter.complete(req.args.declarations, req.args.code, req.args.position);
+      return { start: c.start, end: c.end, matches: c.candidates };
+    }
+    case "inspect":
+      return inspect(req.args.declarations, req.args.code, req.args.position);
+    case "isComplete":
+      return completeness(ts, req.args.code);
+    case "freeIdentifiers":
+      return freeIdentifiers(ts, req.args.source);
+    case "version":
+      return { typescript: ts.version };
+  }
+}
+
+port.on("message", (req: CompilerRequest) => {
+  let response: CompilerResponse;
+  try {
+    response = { id: req.id, ok: true, result: handle(req) };
+  } catch (e) {
+    response = { id: req.id, ok: false, error: e instanceof Error ? e.stack ?? e.message : String(e) };
+  }
+  port.postMessage(response);
+});
+port.postMessage({ id: -1, ok: true, ready: true } satisfies CompilerResponse);
