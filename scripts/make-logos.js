@@ -65,12 +65,18 @@ function render(size) {
   const scale = GRID / size;
   for (let py = 0; py < size; py++) {
     for (let px = 0; px < size; px++) {
-      let r = 0, g = 0, b = 0, covered = 0;
+      let r = 0,
+        g = 0,
+        b = 0,
+        covered = 0;
       for (let sy = 0; sy < samples; sy++) {
         for (let sx = 0; sx < samples; sx++) {
           const c = colourAt((px + (sx + 0.5) / samples) * scale, (py + (sy + 0.5) / samples) * scale);
           if (c === null) continue;
-          r += c[0]; g += c[1]; b += c[2]; covered++;
+          r += c[0];
+          g += c[1];
+          b += c[2];
+          covered++;
         }
       }
       const o = (py * size + px) * 4;

@@ -11,7 +11,10 @@ if (!src || !out) {
   console.error("usage: make-notebook.js OUTLINE.txt NOTEBOOK.ipynb");
   process.exit(2);
 }
-const blocks = fs.readFileSync(src, "utf8").split(/^## ((?:md|code)(?: \[[^\]\n]*\])?)\n/m).slice(1);
+const blocks = fs
+  .readFileSync(src, "utf8")
+  .split(/^## ((?:md|code)(?: \[[^\]\n]*\])?)\n/m)
+  .slice(1);
 const cells = [];
 for (let i = 0; i < blocks.length; i += 2) {
   const [, kind, tagList = ""] = /^(md|code)(?: \[(.*)\])?$/.exec(blocks[i]);

@@ -19,13 +19,21 @@ interface Echo {
 }
 
 /** Wall time per round trip in ms, over `trips` trips spread across `workers` echo workers, after as many unmeasured. */
-export async function bareRoundTrips(kind: "threads" | "processes", workers: number, trips: number, limitMs: number): Promise<Measured> {
+export async function bareRoundTrips(
+  kind: "threads" | "processes",
+  workers: number,
+  trips: number,
+  limitMs: number,
+): Promise<Measured> {
   const echoes: Echo[] = [];
   let timer: NodeJS.Timeout | undefined;
   try {
     for (let w = 0; w < workers; w++) echoes.push(kind === "threads" ? threadEcho() : processEcho());
     const timedOut = new Promise<Measured>((resolve) => {
-      timer = setTimeout(() => resolve({ problem: `${trips} bare round trips did not finish within ${limitMs} ms` }), limitMs);
+      timer = setTimeout(
+        () => resolve({ problem: `${trips} bare round trips did not finish within ${limitMs} ms` }),
+        limitMs,
+      );
     });
     const run = async (): Promise<Measured> => {
       await Promise.all(echoes.map((e) => e.next()));
@@ -81,7 +89,9 @@ function threadEcho(): Echo {
 }
 
 function processEcho(): Echo {
-  const spawned = watchSpawned(fork(ECHO_SCRIPT, [], { serialization: "advanced", stdio: ["ignore", "ignore", "pipe", "ipc"] }));
+  const spawned = watchSpawned(
+    fork(ECHO_SCRIPT, [], { serialization: "advanced", stdio: ["ignore", "ignore", "pipe", "ipc"] }),
+  );
   const box = inbox();
   spawned.child.on("message", box.push);
   return {

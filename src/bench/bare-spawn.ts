@@ -41,7 +41,9 @@ export async function bareThreadStartup(script: string, limitMs: number): Promis
 /** `serialization: "advanced"` as the kernel's process workers use: it decides how the channel is set up. */
 export async function bareProcessStartup(script: string, limitMs: number): Promise<Measured> {
   const spawnedAt = performance.now();
-  const spawned = watchSpawned(fork(script, [], { serialization: "advanced", stdio: ["ignore", "ignore", "pipe", "ipc"] }));
+  const spawned = watchSpawned(
+    fork(script, [], { serialization: "advanced", stdio: ["ignore", "ignore", "pipe", "ipc"] }),
+  );
   const measured = await new Promise<Measured>((resolve) => {
     const timer = setTimeout(() => resolve({ problem: `no "ready" from fork within ${limitMs} ms` }), limitMs);
     const settle = (result: Measured) => {

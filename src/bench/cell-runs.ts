@@ -6,8 +6,7 @@ import { settledAt } from "./waiting";
 
 export type CellRun =
   /** Sending the request → having both its reply and its idle status; every iopub message it caused. */
-  | { kind: "ok"; toIdleMs: number; iopub: Message[] }
-  | { kind: "failed"; problem: string };
+  { kind: "ok"; toIdleMs: number; iopub: Message[] } | { kind: "failed"; problem: string };
 
 export interface CellLimits {
   cellMs: number;
@@ -34,9 +33,9 @@ export async function runCell(client: KernelClient, code: string, limits: CellLi
 
 async function interruptOverrun(client: KernelClient, done: Promise<unknown>, limits: CellLimits): Promise<string> {
   const overrun = `no reply and idle within ${limits.cellMs} ms`;
-  client.start("control", "interrupt_request", {}, { awaitIdle: false, timeoutMs: limits.interruptMs }).done.catch(
-    () => undefined,
-  );
+  client
+    .start("control", "interrupt_request", {}, { awaitIdle: false, timeoutMs: limits.interruptMs })
+    .done.catch(() => undefined);
   const ended = await settledAt(done, limits.interruptMs);
   return ended ? `${overrun}; interrupted` : `${overrun}; still running ${limits.interruptMs} ms after an interrupt`;
 }

@@ -29,7 +29,10 @@ export async function fidelityCases(
     const row = results.rows[w];
     const takes: [Context | "bare", () => Promise<Measured>][] = [
       ["bare", () => bareNode(bareSource(workload), limits.cellMs)],
-      ...CONTEXTS.map((context): [Context, () => Promise<Measured>] => [context, () => timedInCell(client, cellSource(context, workload), limits)]),
+      ...CONTEXTS.map((context): [Context, () => Promise<Measured>] => [
+        context,
+        () => timedInCell(client, cellSource(context, workload), limits),
+      ]),
     ];
     // The first round also fills the pools and lets the compiler see each cell once.
     for (let k = 0; k < plan.warmUp + plan.runs; k++) {
@@ -92,7 +95,8 @@ function bareNode(source: string, limitMs: number): Promise<Measured> {
   return new Promise((resolve) => {
     execFile(process.execPath, ["-e", source], { timeout: limitMs }, (error, stdout, stderr) => {
       const value = Number(stdout);
-      if (error || !Number.isFinite(value)) resolve({ problem: `bare node failed: ${error?.message ?? stderr.trim()}` });
+      if (error || !Number.isFinite(value))
+        resolve({ problem: `bare node failed: ${error?.message ?? stderr.trim()}` });
       else resolve({ ms: value });
     });
   });

@@ -35,7 +35,14 @@ export const LIVE_REPORT_RATIO = 1.03;
 
 export function emptyFidelityResults(plan: FidelityPlan, node: string): FidelityResults {
   const series = (): Series => ({ planned: plan.runs, values: [] });
-  const row = (): FidelityRow => ({ bare: series(), plain: series(), serial: series(), async: series(), threads: series(), processes: series() });
+  const row = (): FidelityRow => ({
+    bare: series(),
+    plain: series(),
+    serial: series(),
+    async: series(),
+    threads: series(),
+    processes: series(),
+  });
   return { node, rows: WORKLOADS.map(row), live: { live: series(), quiet: series() }, problems: [] };
 }
 
@@ -49,7 +56,13 @@ const HEADS: Record<(typeof CONTEXTS)[number], string> = {
 
 /** One line per workload: bare node, then each context as its median and its ratio to bare node. */
 export function fidelitySection(results: FidelityResults, plan: FidelityPlan): string[] {
-  const header = ["Workload (medians, timed inside)", "bare node", ...CONTEXTS.map((c) => HEADS[c]), "Target", "Result"];
+  const header = [
+    "Workload (medians, timed inside)",
+    "bare node",
+    ...CONTEXTS.map((c) => HEADS[c]),
+    "Target",
+    "Result",
+  ];
   const body = WORKLOADS.map((workload, w) => {
     const row = results.rows[w];
     const bare = middle(row.bare);
@@ -66,11 +79,15 @@ export function fidelitySection(results: FidelityResults, plan: FidelityPlan): s
   const liveLine =
     `Live report: %%serial -n ${plan.liveTasks} of cpuLoop(${plan.liveIterations}), send → idle: ` +
     `${figure(results.live.live)} with the report, ${figure(results.live.quiet)} with --quiet` +
-    (live === undefined ? "" : ` (${ratio(live)}; target ≤ ${ratio(LIVE_REPORT_RATIO)}: ${live <= LIVE_REPORT_RATIO ? "PASS" : "FAIL"})`);
+    (live === undefined
+      ? ""
+      : ` (${ratio(live)}; target ≤ ${ratio(LIVE_REPORT_RATIO)}: ${live <= LIVE_REPORT_RATIO ? "PASS" : "FAIL"})`);
   const stopped = results.rows.flatMap((row, w) =>
     Object.entries(row)
       .filter(([, s]) => s.problem)
-      .map(([name, s]) => `${WORKLOADS[w].label}, ${name}: stopped after ${s.values.length}/${s.planned}: ${s.problem}`),
+      .map(
+        ([name, s]) => `${WORKLOADS[w].label}, ${name}: stopped after ${s.values.length}/${s.planned}: ${s.problem}`,
+      ),
   );
   return [
     `## Fidelity: the same function in bare node and inside the kernel (Node ${results.node})`,

@@ -56,5 +56,7 @@ export type Context = (typeof CONTEXTS)[number];
  */
 export function cellSource(context: Context, workload: Workload): string {
   const timed = `await warmTimed(async () => ${workload.call})`;
-  return context === "plain" ? `${WORKLOAD_SOURCE}\n${timed}` : `%%${context} -n 1\n${WORKLOAD_SOURCE}\nreturn ${timed};`;
+  return context === "plain"
+    ? `${WORKLOAD_SOURCE}\n${timed}`
+    : `%%${context} -n 1\n${WORKLOAD_SOURCE}\nreturn ${timed};`;
 }

@@ -144,4 +144,3 @@ async function statusOfNext(client: KernelClient, limitMs: number): Promise<stri
   const trip = await roundTrip(client, ONE_PLUS_ONE, limitMs);
   return trip.kind === "unanswered" ? "no reply" : trip.status;
 }
-

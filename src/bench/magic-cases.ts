@@ -147,7 +147,9 @@ async function cpuCase(
       const cell = await timedCell(client, variant.code, limits);
       const sample = fromTiming(cell, wallOf);
       if (!record(variant.series, sample)) return;
-      progress(`magics: CPU-bound run ${k + 1}/${plan.cpuRuns} ${variant.name}: ${Math.round(variant.series.values[k])} ms`);
+      progress(
+        `magics: CPU-bound run ${k + 1}/${plan.cpuRuns} ${variant.name}: ${Math.round(variant.series.values[k])} ms`,
+      );
       // The serial run's own task times bound what any pool could make of this workload.
       if (variant.name === "%%serial" && cell.kind === "ok") {
         const durations = taskDurations(cell.timing);
@@ -185,7 +187,9 @@ async function perTaskCase(
   progress: Progress,
 ): Promise<void> {
   const n = plan.perTaskTasks;
-  progress(`magics: ${plan.perTaskWarmUp} warm-up + ${plan.perTaskRuns} bare echoes and %%${magic} -n ${n} / -n 1 cells, alternating`);
+  progress(
+    `magics: ${plan.perTaskWarmUp} warm-up + ${plan.perTaskRuns} bare echoes and %%${magic} -n ${n} / -n 1 cells, alternating`,
+  );
   const cell = (tasks: number) => `%%${magic} -n ${tasks} -w ${plan.perTaskWorkers}\nreturn task.i;`;
   const bare = () => bareRoundTrips(magic, plan.perTaskWorkers, n, limits.cellMs);
   const perTask = async (): Promise<Measured> => {
@@ -224,7 +228,9 @@ function wallOf(timing: TimingMetadata): Measured {
 
 function startupOf(timing: TimingMetadata): Measured {
   const startup = timing.tasks[0]?.startup_ms;
-  return startup === null || startup === undefined ? { problem: "task 0 has no startup_ms: no worker was spawned for it" } : { ms: startup };
+  return startup === null || startup === undefined
+    ? { problem: "task 0 has no startup_ms: no worker was spawned for it" }
+    : { ms: startup };
 }
 
 /** Adds a sample, or stops the series with the reason; false means stop. */

@@ -89,7 +89,13 @@ export interface MagicTargets {
   perTaskRatio: number;
 }
 
-export const MAGIC_TARGETS: MagicTargets = { startupRatio: 1.3, dispatchOverheadMs: 5, speedupShare: 0.9, asyncOverMs: 15, perTaskRatio: 2 };
+export const MAGIC_TARGETS: MagicTargets = {
+  startupRatio: 1.3,
+  dispatchOverheadMs: 5,
+  speedupShare: 0.9,
+  asyncOverMs: 15,
+  perTaskRatio: 2,
+};
 
 export interface MagicRow {
   label: string;
@@ -127,7 +133,11 @@ export function speedupTarget(results: MagicResults, plan: MagicPlan, targets: M
   return targets.speedupShare * Math.min(results.cores, plan.cpuWorkers);
 }
 
-export function buildMagicRows(results: MagicResults, plan: MagicPlan, targets: MagicTargets = MAGIC_TARGETS): MagicRow[] {
+export function buildMagicRows(
+  results: MagicResults,
+  plan: MagicPlan,
+  targets: MagicTargets = MAGIC_TARGETS,
+): MagicRow[] {
   const startup = (magic: "threads" | "processes", series: StartupSeries, bareName: string): MagicRow => ({
     label: `%%${magic} --fresh -n 1: worker start-up (median of ${plan.startups})`,
     magic: figure(series.magic),
@@ -187,7 +197,7 @@ export function magicSection(
     `- Load average (1/5/15 min): ${load ? formatLoad(load) : "—"} at the start of this table, ` +
       `${results.loadAtEnd ? formatLoad(results.loadAtEnd) : "—"} at its end; ${results.cores} usable cores`,
     "- Baselines run in this process, alternating with the magic cells: `new Worker` and " +
-      "`fork` (serialization \"advanced\") of a script that only posts \"ready\", the same two of a script that echoes " +
+      '`fork` (serialization "advanced") of a script that only posts "ready", the same two of a script that echoes ' +
       "each message back (the per-task rows), a plain `1+1` cell, and `%%serial`; " +
       "the kernel's own task-worker.js is spawned the same way to show where extra start-up goes",
     "- Start-up is the report's `startup_ms`; CPU-bound and async rows are its `wall_ms`; " +
@@ -240,7 +250,8 @@ export function magicNotes(results: MagicResults, plan: MagicPlan, targets: Magi
     ["bare IPC round trips", results.processPerTask.bare],
     ["%%processes per task", results.processPerTask.magic],
   ];
-  for (const [name, s] of series) if (s.problem) notes.push(`${name}: stopped after ${s.values.length}/${s.planned}: ${s.problem}`);
+  for (const [name, s] of series)
+    if (s.problem) notes.push(`${name}: stopped after ${s.values.length}/${s.planned}: ${s.problem}`);
   notes.push(...results.problems);
   return notes;
 }
@@ -268,14 +279,19 @@ export function startupNotes(magic: string, bareName: string, series: StartupSer
  * How fast the CPU-bound cell could be at best: the serial run's own task times handed out in
  * order to the pool's workers. Unequal tasks leave a worker idle at the end, whatever the machine.
  */
-export function scheduleNote(results: MagicResults, plan: MagicPlan, targets: MagicTargets = MAGIC_TARGETS): string | undefined {
+export function scheduleNote(
+  results: MagicResults,
+  plan: MagicPlan,
+  targets: MagicTargets = MAGIC_TARGETS,
+): string | undefined {
   const runs = results.cpu.serialTaskMs.filter((run) => run.length === plan.cpuTasks);
   if (runs.length === 0) return undefined;
   const tasks = Array.from({ length: plan.cpuTasks }, (_, i) => median(runs.map((run) => run[i])));
   // Compared as printed, so the note never says 1.80× is less than 1.80×.
   const best = Number(bestSpeedup(tasks, plan.cpuWorkers).toFixed(2));
   const target = Number(speedupTarget(results, plan, targets).toFixed(2));
-  const verdict = best < target ? "more than this workload allows" : `${ratio(best - target)} to spare for the pool's own costs`;
+  const verdict =
+    best < target ? "more than this workload allows" : `${ratio(best - target)} to spare for the pool's own costs`;
   return (
     `%%serial task times (median per task, ms): ${tasks.map((t) => Math.round(t)).join(", ")}; ` +
     `${plan.cpuWorkers} workers taking them in order reach at best ${ratio(best)} (the target asks ${ratio(target)}: ${verdict})`

@@ -21,7 +21,13 @@ import { buildRows, KernelResults, notes, summaryLine } from "./report";
 import { KERNEL_INFO, ONE_PLUS_ONE, roundTrips } from "./round-trips";
 import { renderTable } from "./table";
 import { fidelityCases } from "./fidelity-cases";
-import { emptyFidelityResults, FidelityPlan, FidelityResults, fidelitySection, fidelityVerdicts } from "./fidelity-report";
+import {
+  emptyFidelityResults,
+  FidelityPlan,
+  FidelityResults,
+  fidelitySection,
+  fidelityVerdicts,
+} from "./fidelity-report";
 
 /**
  * Both kernels start in an empty folder, as a notebook's would be: started in this checkout, the
@@ -137,7 +143,9 @@ async function main(): Promise<void> {
   await inSession(kernels[0], magic, (running) =>
     magicCases(running.client, MAGIC_PLAN, MAGIC_LIMITS, magic, progress),
   );
-  await inSession(kernels[0], fidelity, (running) => fidelityCases(running.client, FIDELITY_PLAN, FIDELITY_LIMITS, fidelity, progress));
+  await inSession(kernels[0], fidelity, (running) =>
+    fidelityCases(running.client, FIDELITY_PLAN, FIDELITY_LIMITS, fidelity, progress),
+  );
   finish(true);
 }
 
@@ -156,7 +164,9 @@ async function fidelityOnly(): Promise<void> {
     ];
     process.stdout.write(lines.join("\n") + "\n");
   });
-  await inSession(ourKernel(), fidelity, (running) => fidelityCases(running.client, FIDELITY_PLAN, FIDELITY_LIMITS, fidelity, progress));
+  await inSession(ourKernel(), fidelity, (running) =>
+    fidelityCases(running.client, FIDELITY_PLAN, FIDELITY_LIMITS, fidelity, progress),
+  );
   finish(true);
 }
 

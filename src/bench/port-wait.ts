@@ -8,7 +8,12 @@ const POLL_MS = 5;
  * `gaveUp` says to stop. ZeroMQ retries a refused connect only after 100–200 ms, which would blur a
  * cold start by that much; connecting only after the port is open makes the first attempt succeed.
  */
-export async function waitForPort(host: string, port: number, deadline: number, gaveUp: () => boolean): Promise<boolean> {
+export async function waitForPort(
+  host: string,
+  port: number,
+  deadline: number,
+  gaveUp: () => boolean,
+): Promise<boolean> {
   while (performance.now() < deadline && !gaveUp()) {
     if (await accepts(host, port)) return true;
     await sleep(POLL_MS);

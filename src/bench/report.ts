@@ -86,10 +86,7 @@ export function buildRows(
       targets.roundTripRatio,
     ),
     row("1+1 round trip to idle, p95", (r) => tripFigure(r.roundTrips, (s) => percentile(s, 95))),
-    row(
-      `kernel_info round trip to idle, median (${plan.infoTrips})`,
-      (r) => tripFigure(r.infoTrips, median),
-    ),
+    row(`kernel_info round trip to idle, median (${plan.infoTrips})`, (r) => tripFigure(r.infoTrips, median)),
     {
       label: `${count(plan.streamLines)} console.log lines → idle`,
       ours: streamFigure(ours.stream),

@@ -19,7 +19,10 @@ export interface RoundTrips {
 /** The first `1+1` waits for the compiler, which may take seconds on a busy machine. */
 export const WARM_UP_LIMIT_MS = 60_000;
 
-export const iopubOf = (client: KernelClient): Listen => (listener) => client.onIopub((m) => listener(m, "iopub"));
+export const iopubOf =
+  (client: KernelClient): Listen =>
+  (listener) =>
+    client.onIopub((m) => listener(m, "iopub"));
 
 /**
  * Idle follows the reply at once in both kernels; one that has not come this long after the reply
@@ -60,16 +63,17 @@ export async function roundTrips(
 }
 
 type Trip =
-  | { kind: "complete"; ms: number; status: string }
-  | { kind: "idle-lost"; status: string }
-  | { kind: "unanswered" };
+  { kind: "complete"; ms: number; status: string } | { kind: "idle-lost"; status: string } | { kind: "unanswered" };
 
 export async function roundTrip(client: KernelClient, request: BenchRequest, limitMs: number): Promise<Trip> {
   let requestId = "";
   const stopWaiting = new AbortController();
   const idle = nextMessage(iopubOf(client), (m) => isStatus(m, "idle", requestId), limitMs, stopWaiting.signal);
   const sentAt = performance.now();
-  const inFlight = client.start(request.channel, request.type, request.content, { awaitIdle: false, timeoutMs: limitMs });
+  const inFlight = client.start(request.channel, request.type, request.content, {
+    awaitIdle: false,
+    timeoutMs: limitMs,
+  });
   requestId = inFlight.message.header.msg_id;
   const reply = await settledAt(inFlight.done, limitMs);
   if (!reply) {

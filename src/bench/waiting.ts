@@ -64,5 +64,7 @@ export function parentId(message: Message): string {
 }
 
 export function isStatus(message: Message, state: "busy" | "idle", parent: string): boolean {
-  return message.header.msg_type === "status" && message.content.execution_state === state && parentId(message) === parent;
+  return (
+    message.header.msg_type === "status" && message.content.execution_state === state && parentId(message) === parent
+  );
 }

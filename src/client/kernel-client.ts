@@ -89,7 +89,12 @@ export class KernelClient {
     return this.rejected;
   }
 
-  send(channel: "shell" | "control", msgType: string, content: object, metadata: Record<string, unknown> = {}): Message {
+  send(
+    channel: "shell" | "control",
+    msgType: string,
+    content: object,
+    metadata: Record<string, unknown> = {},
+  ): Message {
     const message = newMessage(this.identity, msgType, content as Record<string, unknown>, {}, metadata);
     this.transport.send(channel, message);
     return message;
@@ -109,7 +114,11 @@ export class KernelClient {
   start(channel: "shell" | "control", msgType: string, content: object, options: RequestOptions = {}): InFlight {
     const message = newMessage(this.identity, msgType, content as Record<string, unknown>, {}, options.metadata ?? {});
     if (this.closed) {
-      return { message, done: Promise.reject(new Error(`client is closed; cannot send ${msgType}`)), received: () => [] };
+      return {
+        message,
+        done: Promise.reject(new Error(`client is closed; cannot send ${msgType}`)),
+        received: () => [],
+      };
     }
     const tracked = this.pending.track(channel, message, {
       timeoutMs: options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
@@ -219,7 +228,9 @@ export class KernelClient {
           ...(this.probeState.reply ? [] : ["a kernel_info_reply on shell"]),
           ...(this.probeState.iopubSeen ? [] : ["an iopub message answering kernel_info_request"]),
         ];
-        finish(new Error(`timed out after ${timeoutMs} ms connecting to the kernel, waiting for ${missing.join(" and ")}`));
+        finish(
+          new Error(`timed out after ${timeoutMs} ms connecting to the kernel, waiting for ${missing.join(" and ")}`),
+        );
       }, timeoutMs);
       this.probeState.onProgress = () => {
         if (this.probeState.reply && this.probeState.iopubSeen) finish();

@@ -27,7 +27,12 @@ export class NotebookRegistry implements NotebookNameInfo {
     }
     for (const im of imported) {
       this.cells.set(im.name, cell);
-      this.imports.set(im.name, { name: im.name, kind: "import", specifier: this.resolve(im.specifier), binding: im.binding });
+      this.imports.set(im.name, {
+        name: im.name,
+        kind: "import",
+        specifier: this.resolve(im.specifier),
+        binding: im.binding,
+      });
     }
   }
 

@@ -22,18 +22,31 @@ export interface TimingHost {
 
 /** %time: run the code once as a cell, then say how long it took. */
 /** `line` is the cell line the code starts on; blank lines put it there, so errors name cell lines. */
-export async function timeCell(host: TimingHost, request: ExecuteRequest, code: string, line: number): Promise<ExecuteOutcome> {
+export async function timeCell(
+  host: TimingHost,
+  request: ExecuteRequest,
+  code: string,
+  line: number,
+): Promise<ExecuteOutcome> {
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const outcome = await host.executeCode({ ...request, code: "\n".repeat(line) + code });
   const wall = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
-  request.output.stream("stdout", formatTime({ wallSeconds: wall, userSeconds: cpu.user / 1e6, systemSeconds: cpu.system / 1e6 }) + "\n");
+  request.output.stream(
+    "stdout",
+    formatTime({ wallSeconds: wall, userSeconds: cpu.user / 1e6, systemSeconds: cpu.system / 1e6 }) + "\n",
+  );
   return outcome;
 }
 
 /** %timeit: compile the code once into a function and time many calls of it. */
-export async function timeitCell(host: TimingHost, request: ExecuteRequest, code: string, line: number): Promise<ExecuteOutcome> {
+export async function timeitCell(
+  host: TimingHost,
+  request: ExecuteRequest,
+  code: string,
+  line: number,
+): Promise<ExecuteOutcome> {
   const isAsync = /\bawait\b/.test(code);
   // In a %%timeit cell the wrapper's first line stands where the magic line stood, so the wrapped
   // lines are the cell's lines; %timeit's code shares its line with the magic, one line up.

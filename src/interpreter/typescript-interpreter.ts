@@ -124,7 +124,9 @@ export class TypeScriptInterpreter implements Interpreter {
     }
     if (parsed.kind === "timing") {
       const { code, line } = parsed;
-      return parsed.mode === "time" ? timeCell(this.timingHost(), request, code, line) : timeitCell(this.timingHost(), request, code, line);
+      return parsed.mode === "time"
+        ? timeCell(this.timingHost(), request, code, line)
+        : timeitCell(this.timingHost(), request, code, line);
     }
     return this.executeCode(request);
   }
@@ -144,7 +146,10 @@ export class TypeScriptInterpreter implements Interpreter {
     this.cellRequire.addTranspiled(converted.sideOutputs);
     try {
       const positions = { map: converted.lineMap, source: request.code };
-      await this.runner.run({ js: converted.js, hasTopLevelAwait: converted.hasTopLevelAwait, filename, positions }, request.output);
+      await this.runner.run(
+        { js: converted.js, hasTopLevelAwait: converted.hasTopLevelAwait, filename, positions },
+        request.output,
+      );
     } catch (e) {
       // Names the cell declared before it failed do exist now; keep them known to later cells.
       this.declarations = converted.declarations;
@@ -173,20 +178,29 @@ export class TypeScriptInterpreter implements Interpreter {
   async complete(code: string, cursor: number): Promise<Completion> {
     const view = asTypeScript(code);
     if (cursor < view.from) return { matches: [], cursorStart: cursor, cursorEnd: cursor };
-    const c = await this.compiler.request("complete", { declarations: this.context(), code: view.code, position: cursor + view.shift });
+    const c = await this.compiler.request("complete", {
+      declarations: this.context(),
+      code: view.code,
+      position: cursor + view.shift,
+    });
     return { matches: c.matches, cursorStart: c.start - view.shift, cursorEnd: c.end - view.shift };
   }
 
   async inspect(code: string, cursor: number, detailLevel: 0 | 1): Promise<Inspection> {
     const view = asTypeScript(code);
     if (cursor < view.from) return { found: false, data: {} };
-    const info = await this.compiler.request("inspect", { declarations: this.context(), code: view.code, position: cursor + view.shift });
+    const info = await this.compiler.request("inspect", {
+      declarations: this.context(),
+      code: view.code,
+      position: cursor + view.shift,
+    });
     if (!info) return { found: false, data: {} };
     const parts = [info.signature];
     if (info.documentation) parts.push("", info.documentation);
     if (detailLevel > 0) for (const t of info.tags) parts.push(`@${t.name} ${t.text}`.trimEnd());
     const text = parts.join("\n");
-    const markdown = "```typescript\n" + info.signature + "\n```" + (info.documentation ? "\n\n" + info.documentation : "");
+    const markdown =
+      "```typescript\n" + info.signature + "\n```" + (info.documentation ? "\n\n" + info.documentation : "");
     return { found: true, data: { "text/plain": text, "text/markdown": markdown } };
   }
 
@@ -240,7 +254,11 @@ export class TypeScriptInterpreter implements Interpreter {
    * Run compiled code that defines `name` (a task body, a %timeit function) and return it. The
    * code's own names stay out of the notebook; everything else reads and writes the notebook.
    */
-  private async loadOwn(js: string, name: string, script: Pick<CompiledCell, "filename" | "positions"> = { filename: name }): Promise<unknown> {
+  private async loadOwn(
+    js: string,
+    name: string,
+    script: Pick<CompiledCell, "filename" | "positions"> = { filename: name },
+  ): Promise<unknown> {
     const own: Record<string, unknown> = {};
     const isOwn = (k: string | symbol) => k === name || k === "tsLastExpr" || k === "__esModule";
     const overlay = new Proxy(this.names, {
@@ -256,7 +274,10 @@ export class TypeScriptInterpreter implements Interpreter {
   private async evaluateValue(expression: string): Promise<ExpressionResult> {
     const converted = await this.compile(expression);
     if (converted.kind === "diagnostics") return converted;
-    await this.runner.run({ js: converted.js, hasTopLevelAwait: converted.hasTopLevelAwait, filename: "expression" }, silentOutput);
+    await this.runner.run(
+      { js: converted.js, hasTopLevelAwait: converted.hasTopLevelAwait, filename: "expression" },
+      silentOutput,
+    );
     return { kind: "value", value: this.takeLastValue(converted.lastExpressionVar) };
   }
 
@@ -277,7 +298,8 @@ export class TypeScriptInterpreter implements Interpreter {
 
   private async evaluateOne(expr: string, output: CellOutput): Promise<ExpressionValue> {
     const converted = await this.compile(expr);
-    if (converted.kind === "diagnostics") return { status: "error", ...formatDiagnostics(expr, converted.diagnostics, "user_expression") };
+    if (converted.kind === "diagnostics")
+      return { status: "error", ...formatDiagnostics(expr, converted.diagnostics, "user_expression") };
     try {
       await this.runner.run(
         { js: converted.js, hasTopLevelAwait: converted.hasTopLevelAwait, filename: "user_expression" },
@@ -293,7 +315,6 @@ export class TypeScriptInterpreter implements Interpreter {
 }
 
 export type { CellDiagnostic };
-
 
 /** Output of code the kernel runs for itself (a --map expression, loading a task body) goes nowhere. */
 const silentOutput: CellOutput = {

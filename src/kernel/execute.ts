@@ -34,7 +34,11 @@ export class ExecuteHandler {
     if (typeof c.code !== "string") {
       const error = { ename: "BadRequest", evalue: "execute_request.content.code must be a string", traceback: [] };
       this.publisher.publish(parent, "error", error);
-      return { reply: { ...failed(error), execution_count: this.executionCount }, metadata: { started }, stopOnError: false };
+      return {
+        reply: { ...failed(error), execution_count: this.executionCount },
+        metadata: { started },
+        stopOnError: false,
+      };
     }
     const silent = c.silent === true;
     const storeHistory = !silent && c.store_history !== false;
@@ -44,7 +48,9 @@ export class ExecuteHandler {
     if (storeHistory) this.history.record(count, c.code);
 
     const output = new RequestOutput(request, this.publisher, this.stdin, c.allow_stdin !== false);
-    const outcome = await this.interpreter.execute({ code: c.code, executionCount: count, silent, output }).catch(escaped);
+    const outcome = await this.interpreter
+      .execute({ code: c.code, executionCount: count, silent, output })
+      .catch(escaped);
     const metadata = { started, dependencies_met: true, status: outcome.kind };
 
     if (outcome.kind === "error") {

@@ -44,7 +44,10 @@ export class History {
         let found = this.entries.filter((e) => re.test(e.input));
         if (req.unique) {
           const seen = new Set<string>();
-          found = found.reverse().filter((e) => !seen.has(e.input) && seen.add(e.input) !== undefined).reverse();
+          found = found
+            .reverse()
+            .filter((e) => !seen.has(e.input) && seen.add(e.input) !== undefined)
+            .reverse();
         }
         return req.n !== undefined ? lastN(found, req.n) : found;
       }

@@ -58,7 +58,8 @@ export class Kernel {
     this.shellHandlers = {
       execute_request: (r, ch) => this.runExecute(r, ch),
       kernel_info_request: (r, ch) => this.reply(ch, r, "kernel_info_reply", kernelInfo(interpreter)),
-      complete_request: async (r, ch) => this.reply(ch, r, "complete_reply", await this.info.complete(r.message.content)),
+      complete_request: async (r, ch) =>
+        this.reply(ch, r, "complete_reply", await this.info.complete(r.message.content)),
       inspect_request: async (r, ch) => this.reply(ch, r, "inspect_reply", await this.info.inspect(r.message.content)),
       is_complete_request: async (r, ch) =>
         this.reply(ch, r, "is_complete_reply", await this.info.isComplete(r.message.content)),
@@ -153,7 +154,8 @@ export class Kernel {
     } catch (e) {
       log(`${type} failed: ${e instanceof Error ? e.stack : String(e)}`);
       const replyType = type.replace(/_request$/, "_reply");
-      if (replyType !== type) this.sendReply(channel, request, replyType, failed(toErrorContent(e, `answering ${type}`)));
+      if (replyType !== type)
+        this.sendReply(channel, request, replyType, failed(toErrorContent(e, `answering ${type}`)));
     } finally {
       this.publisher.publish(parent, "status", { execution_state: "idle" });
     }

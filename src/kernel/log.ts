@@ -8,7 +8,10 @@ import { writeSync } from "fs";
 const MAX_LOG_CHARS = 4000;
 
 export function log(message: string): void {
-  const line = message.length > MAX_LOG_CHARS ? `${message.slice(0, MAX_LOG_CHARS)}… (${message.length - MAX_LOG_CHARS} more characters)` : message;
+  const line =
+    message.length > MAX_LOG_CHARS
+      ? `${message.slice(0, MAX_LOG_CHARS)}… (${message.length - MAX_LOG_CHARS} more characters)`
+      : message;
   try {
     writeSync(2, `[ts-concurrency-kernel] ${line}\n`);
   } catch {

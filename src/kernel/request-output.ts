@@ -38,7 +38,11 @@ export class RequestOutput implements CellOutput {
   }
 
   updateDisplay(data: MimeBundle, metadata: Record<string, unknown>, displayId: string): void {
-    this.publisher.publish(this.parent, "update_display_data", { data, metadata, transient: { display_id: displayId } });
+    this.publisher.publish(this.parent, "update_display_data", {
+      data,
+      metadata,
+      transient: { display_id: displayId },
+    });
   }
 
   clearOutput(wait: boolean): void {

@@ -13,10 +13,7 @@ export interface ErrorFields {
 }
 
 /** Every reply is one of these three; build them with the constructors in `reply-status.ts`. */
-export type ReplyStatus<Ok> =
-  | ({ status: "ok" } & Ok)
-  | ({ status: "error" } & ErrorFields)
-  | { status: "aborted" };
+export type ReplyStatus<Ok> = ({ status: "ok" } & Ok) | ({ status: "error" } & ErrorFields) | { status: "aborted" };
 
 export interface HelpLink {
   text: string;
@@ -94,10 +91,7 @@ export interface Replies {
   }>;
   inspect_reply: ReplyStatus<{ found: boolean; data: MimeBundle; metadata: Record<string, unknown> }>;
   is_complete_reply:
-    | { status: "complete" }
-    | { status: "incomplete"; indent: string }
-    | { status: "invalid" }
-    | { status: "unknown" };
+    { status: "complete" } | { status: "incomplete"; indent: string } | { status: "invalid" } | { status: "unknown" };
   history_reply: ReplyStatus<{ history: HistoryEntry[] }>;
   comm_info_reply: ReplyStatus<{ comms: Record<string, { target_name: string }> }>;
   shutdown_reply: ReplyStatus<{ restart: boolean }>;

@@ -26,8 +26,7 @@ export type ExecuteOutcome =
   | { kind: "error"; error: ErrorFields };
 
 export type ExpressionValue =
-  | { status: "ok"; data: MimeBundle; metadata: Record<string, unknown> }
-  | ({ status: "error" } & ErrorFields);
+  { status: "ok"; data: MimeBundle; metadata: Record<string, unknown> } | ({ status: "error" } & ErrorFields);
 
 export interface Completion {
   matches: string[];
@@ -41,7 +40,8 @@ export interface Inspection {
   data: MimeBundle;
 }
 
-export type IsCompleteStatus = { status: "complete" } | { status: "incomplete"; indent: string } | { status: "invalid" };
+export type IsCompleteStatus =
+  { status: "complete" } | { status: "incomplete"; indent: string } | { status: "invalid" };
 
 export interface LanguageDescription {
   name: string;

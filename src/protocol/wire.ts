@@ -13,9 +13,7 @@ export interface SerializedMessage {
   buffers: Uint8Array[];
 }
 
-export type Decoded =
-  | { kind: "message"; envelope: Envelope }
-  | { kind: "rejected"; reason: string };
+export type Decoded = { kind: "message"; envelope: Envelope } | { kind: "rejected"; reason: string };
 
 /**
  * JSON is fixed here, on the caller's thread, so that `toJSON`, dropped `undefined`s and class

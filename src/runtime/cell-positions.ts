@@ -84,7 +84,11 @@ export class CellPositions {
     return stack;
   }
 
-  private position(script: ScriptPositions, line: number, column: number): SourcePosition | "wrapper" | "copied" | undefined {
+  private position(
+    script: ScriptPositions,
+    line: number,
+    column: number,
+  ): SourcePosition | "wrapper" | "copied" | undefined {
     const jsLine = line - script.linesBefore;
     const jsColumn = jsLine === 0 ? column - script.columnsBefore : column;
     // Before the JavaScript: what a worker put first, the copies of notebook functions the body reads.

@@ -101,8 +101,14 @@ export class CellRunner {
       ? `{ const __cell = globalThis[Symbol.for("ts-concurrency-kernel.cell")]; ${gateEntrySource("__cell.gate", "new __cell.Interrupt()")} ` +
         `try { ${call} } finally { ${gateExitSource("__cell.gate")} } }`
       : `{ const __cell = globalThis[Symbol.for("ts-concurrency-kernel.cell")]; ${call} }`;
-    if (cell.positions) cellPositions.register(cell.filename, cell.positions, source, source.indexOf(call) + head.length);
-    (globalThis as Record<symbol, unknown>)[CELL_SLOT] = { exports: names, require: this.require, gate: this.gate, Interrupt: KeyboardInterrupt };
+    if (cell.positions)
+      cellPositions.register(cell.filename, cell.positions, source, source.indexOf(call) + head.length);
+    (globalThis as Record<symbol, unknown>)[CELL_SLOT] = {
+      exports: names,
+      require: this.require,
+      gate: this.gate,
+      Interrupt: KeyboardInterrupt,
+    };
     // displayErrors off: Node would prefix the stack with the compiled line, which names no cell position.
     return vm.runInThisContext(source, { filename: cell.filename, breakOnSigint: true, displayErrors: false });
   }

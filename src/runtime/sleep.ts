@@ -20,10 +20,13 @@ export function sleep(ms: number): Promise<void> {
       clearTimeout(timer);
       reject(new KeyboardInterrupt());
     };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, Math.max(0, ms));
+    const timer = setTimeout(
+      () => {
+        signal?.removeEventListener("abort", onAbort);
+        resolve();
+      },
+      Math.max(0, ms),
+    );
     signal?.addEventListener("abort", onAbort, { once: true });
   });
 }
@@ -41,4 +44,3 @@ export function sleepSync(ms: number): void {
     Atomics.wait(blocker, 0, 0, Math.min(left, SLEEP_SLICE_MS));
   }
 }
-

@@ -13,7 +13,5 @@ export class KeyboardInterrupt extends Error {
 export class KeyboardInterruptInCell extends KeyboardInterrupt {}
 
 export function isVmInterrupt(e: unknown): boolean {
-  return (
-    typeof e === "object" && e !== null && (e as { code?: unknown }).code === "ERR_SCRIPT_EXECUTION_INTERRUPTED"
-  );
+  return typeof e === "object" && e !== null && (e as { code?: unknown }).code === "ERR_SCRIPT_EXECUTION_INTERRUPTED";
 }

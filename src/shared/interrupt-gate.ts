@@ -74,7 +74,8 @@ export function requestInterrupt(gate: InterruptGate): "signal" | "pending" | "n
   for (;;) {
     const state = Atomics.load(gate, 0);
     if (state === GateState.Running) {
-      if (Atomics.compareExchange(gate, 0, GateState.Running, GateState.Signalled) === GateState.Running) return "signal";
+      if (Atomics.compareExchange(gate, 0, GateState.Running, GateState.Signalled) === GateState.Running)
+        return "signal";
     } else if (state === GateState.Busy) {
       if (Atomics.compareExchange(gate, 0, GateState.Busy, GateState.Pending) === GateState.Busy) return "pending";
     } else if (state === GateState.Idle) {
@@ -91,7 +92,10 @@ export function requestInterrupt(gate: InterruptGate): "signal" | "pending" | "n
  * the gate in the script's scope. It must run inside the script: marking Running any earlier
  * would invite a signal before Node is ready for it.
  */
-export function gateEntrySource(gate: string, interrupted = 'new Error("interrupted before the cell started")'): string {
+export function gateEntrySource(
+  gate: string,
+  interrupted = 'new Error("interrupted before the cell started")',
+): string {
   return (
     `if (Atomics.compareExchange(${gate}, 0, ${GateState.Busy}, ${GateState.Running}) === ${GateState.Pending} || ` +
     `Atomics.compareExchange(${gate}, 0, ${GateState.Idle}, ${GateState.Running}) === ${GateState.Pending}) ` +

@@ -50,9 +50,15 @@ export async function startKernelTransport(
   const warning = exposureWarning(connection);
   if (warning) logTransport(`warning: ${warning}`);
   const sendBudget = createByteBudget();
-  const parent = options.watchParent && process.ppid > 1 ? { ppid: process.ppid, graceMs: options.watchParent.graceMs } : undefined;
+  const parent =
+    options.watchParent && process.ppid > 1 ? { ppid: process.ppid, graceMs: options.watchParent.graceMs } : undefined;
   const init: WorkerInit = { connection, interruptGate: options.interruptGate, sendBudget, parent };
-  const link = new WorkerTransport(new Worker(workerScript(), { workerData: init }), handlers, sendBudget, options.watchParent);
+  const link = new WorkerTransport(
+    new Worker(workerScript(), { workerData: init }),
+    handlers,
+    sendBudget,
+    options.watchParent,
+  );
   await link.ready;
   return link;
 }

@@ -97,7 +97,7 @@ port.on("message", (req: CompilerRequest) => {
   try {
     response = { id: req.id, ok: true, result: handle(req) };
   } catch (e) {
-    response = { id: req.id, ok: false, error: e instanceof Error ? e.stack ?? e.message : String(e) };
+    response = { id: req.id, ok: false, error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
   }
   port.postMessage(response);
 });

@@ -29,9 +29,24 @@ export function completeness(ts: typeof TS, code: string): Completeness {
   ]);
   // After these a `/` divides; anywhere else it starts a regular expression.
   const endsOperand = new Set([
-    K.Identifier, K.PrivateIdentifier, K.NumericLiteral, K.BigIntLiteral, K.StringLiteral, K.RegularExpressionLiteral,
-    K.NoSubstitutionTemplateLiteral, K.TemplateTail, K.CloseParenToken, K.CloseBracketToken, K.CloseBraceToken,
-    K.ThisKeyword, K.SuperKeyword, K.TrueKeyword, K.FalseKeyword, K.NullKeyword, K.PlusPlusToken, K.MinusMinusToken,
+    K.Identifier,
+    K.PrivateIdentifier,
+    K.NumericLiteral,
+    K.BigIntLiteral,
+    K.StringLiteral,
+    K.RegularExpressionLiteral,
+    K.NoSubstitutionTemplateLiteral,
+    K.TemplateTail,
+    K.CloseParenToken,
+    K.CloseBracketToken,
+    K.CloseBraceToken,
+    K.ThisKeyword,
+    K.SuperKeyword,
+    K.TrueKeyword,
+    K.FalseKeyword,
+    K.NullKeyword,
+    K.PlusPlusToken,
+    K.MinusMinusToken,
   ]);
   const lineStartOf = (pos: number) => code.lastIndexOf("\n", pos - 1) + 1;
   const indentAt = (pos: number) => /^[ \t]*/.exec(code.slice(lineStartOf(pos)))![0];
@@ -46,7 +61,10 @@ export function completeness(ts: typeof TS, code: string): Completeness {
   let previous: TS.SyntaxKind | undefined;
   let lastTokenEnd = 0;
   for (let token = scanner.scan(); token !== K.EndOfFileToken; token = scanner.scan()) {
-    if ((token === K.SlashToken || token === K.SlashEqualsToken) && (previous === undefined || !endsOperand.has(previous))) {
+    if (
+      (token === K.SlashToken || token === K.SlashEqualsToken) &&
+      (previous === undefined || !endsOperand.has(previous))
+    ) {
       token = scanner.reScanSlashToken();
     }
     // A `}` that closes a template's `${` continues the template literal.
@@ -55,7 +73,13 @@ export function completeness(ts: typeof TS, code: string): Completeness {
       token = scanner.reScanTemplateToken(false);
     }
     const opened = closerOf.get(token);
-    if (token === K.OpenBraceToken || token === K.OpenParenToken || token === K.OpenBracketToken || token === K.TemplateHead || token === K.TemplateMiddle) {
+    if (
+      token === K.OpenBraceToken ||
+      token === K.OpenParenToken ||
+      token === K.OpenBracketToken ||
+      token === K.TemplateHead ||
+      token === K.TemplateMiddle
+    ) {
       open.push({ kind: token === K.TemplateMiddle ? K.TemplateHead : token, pos: scanner.getTokenPos() });
     } else if (opened !== undefined) {
       if (open.pop()?.kind !== opened) return { status: "invalid" };
@@ -83,9 +107,11 @@ export function completeness(ts: typeof TS, code: string): Completeness {
 function unterminated(ts: typeof TS, token: TS.SyntaxKind, code: string, atEnd: boolean): Completeness {
   const K = ts.SyntaxKind;
   // A template literal spans lines: the usual multi-line string. Its lines keep their own spacing.
-  if (token === K.NoSubstitutionTemplateLiteral || token === K.TemplateTail) return { status: "incomplete", indent: "" };
+  if (token === K.NoSubstitutionTemplateLiteral || token === K.TemplateTail)
+    return { status: "incomplete", indent: "" };
   // A quoted string goes on to the next line only after a backslash; a regular expression never does.
-  if (token === K.StringLiteral && atEnd && /(^|[^\\])(\\\\)*\\$/.test(code)) return { status: "incomplete", indent: "" };
+  if (token === K.StringLiteral && atEnd && /(^|[^\\])(\\\\)*\\$/.test(code))
+    return { status: "incomplete", indent: "" };
   return { status: "invalid" };
 }
 

@@ -12,21 +12,30 @@ export function loopChecks(ts: typeof TS): TS.TransformerFactory<TS.SourceFile> 
   return (context) => {
     const f = context.factory;
     let file!: TS.SourceFile;
-    const stopCall = () => f.createExpressionStatement(f.createCallExpression(f.createIdentifier(LOOP_STOP_NAME), undefined, []));
+    const stopCall = () =>
+      f.createExpressionStatement(f.createCallExpression(f.createIdentifier(LOOP_STOP_NAME), undefined, []));
     const check = (loop: TS.Node): TS.Statement => {
       const gateSet = f.createLogicalAnd(
-        f.createStrictInequality(f.createTypeOfExpression(f.createIdentifier(LOOP_FLAG_NAME)), f.createStringLiteral("undefined")),
+        f.createStrictInequality(
+          f.createTypeOfExpression(f.createIdentifier(LOOP_FLAG_NAME)),
+          f.createStringLiteral("undefined"),
+        ),
         f.createIdentifier(LOOP_FLAG_NAME),
       );
       // One line in the printed JavaScript, which `fn.toString()` shows.
-      const statement = f.createIfStatement(gateSet, ts.setEmitFlags(f.createBlock([stopCall()]), ts.EmitFlags.SingleLine));
+      const statement = f.createIfStatement(
+        gateSet,
+        ts.setEmitFlags(f.createBlock([stopCall()]), ts.EmitFlags.SingleLine),
+      );
       // Mapped to where the loop starts, so a stack through the check names the loop's line.
       const start = ts.getOriginalNode(loop).getStart(file);
       return ts.setSourceMapRange(statement, { pos: start, end: start });
     };
     const checked = (loop: TS.IterationStatement): TS.Statement => {
       const body = loop.statement;
-      return ts.isBlock(body) ? f.updateBlock(body, [check(loop), ...body.statements]) : f.createBlock([check(loop), body], true);
+      return ts.isBlock(body)
+        ? f.updateBlock(body, [check(loop), ...body.statements])
+        : f.createBlock([check(loop), body], true);
     };
     const entered = (fn: TS.Node, body: TS.Block): TS.Block => f.updateBlock(body, [check(fn), ...body.statements]);
     // `x => x * 2` becomes `x => { check; return x * 2; }`.
@@ -39,18 +48,55 @@ export function loopChecks(ts: typeof TS): TS.TransformerFactory<TS.SourceFile> 
       if (ts.isDoStatement(n)) return f.updateDoStatement(n, checked(n), n.expression);
       if (ts.isForStatement(n)) return f.updateForStatement(n, n.initializer, n.condition, n.incrementor, checked(n));
       if (ts.isForInStatement(n)) return f.updateForInStatement(n, n.initializer, n.expression, checked(n));
-      if (ts.isForOfStatement(n)) return f.updateForOfStatement(n, n.awaitModifier, n.initializer, n.expression, checked(n));
+      if (ts.isForOfStatement(n))
+        return f.updateForOfStatement(n, n.awaitModifier, n.initializer, n.expression, checked(n));
       if (ts.isFunctionDeclaration(n) && n.body) {
-        return f.updateFunctionDeclaration(n, n.modifiers, n.asteriskToken, n.name, n.typeParameters, n.parameters, n.type, entered(n, n.body));
+        return f.updateFunctionDeclaration(
+          n,
+          n.modifiers,
+          n.asteriskToken,
+          n.name,
+          n.typeParameters,
+          n.parameters,
+          n.type,
+          entered(n, n.body),
+        );
       }
       if (ts.isFunctionExpression(n)) {
-        return f.updateFunctionExpression(n, n.modifiers, n.asteriskToken, n.name, n.typeParameters, n.parameters, n.type, entered(n, n.body));
+        return f.updateFunctionExpression(
+          n,
+          n.modifiers,
+          n.asteriskToken,
+          n.name,
+          n.typeParameters,
+          n.parameters,
+          n.type,
+          entered(n, n.body),
+        );
       }
       if (ts.isArrowFunction(n)) {
-        return f.updateArrowFunction(n, n.modifiers, n.typeParameters, n.parameters, n.type, n.equalsGreaterThanToken, arrowBody(n));
+        return f.updateArrowFunction(
+          n,
+          n.modifiers,
+          n.typeParameters,
+          n.parameters,
+          n.type,
+          n.equalsGreaterThanToken,
+          arrowBody(n),
+        );
       }
       if (ts.isMethodDeclaration(n) && n.body) {
-        return f.updateMethodDeclaration(n, n.modifiers, n.asteriskToken, n.name, n.questionToken, n.typeParameters, n.parameters, n.type, entered(n, n.body));
+        return f.updateMethodDeclaration(
+          n,
+          n.modifiers,
+          n.asteriskToken,
+          n.name,
+          n.questionToken,
+          n.typeParameters,
+          n.parameters,
+          n.type,
+          entered(n, n.body),
+        );
       }
       if (ts.isGetAccessorDeclaration(n) && n.body) {
         return f.updateGetAccessorDeclaration(n, n.modifiers, n.name, n.parameters, n.type, entered(n, n.body));

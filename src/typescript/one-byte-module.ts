@@ -18,7 +18,9 @@ export function requireOneByte(modulePath: string): unknown {
   const source = escapeNonAscii(readFileSync(modulePath)).toString("latin1");
   const loaded = new Module(modulePath, module);
   loaded.filename = modulePath;
-  const body = compileFunction(source, ["exports", "require", "module", "__filename", "__dirname"], { filename: modulePath });
+  const body = compileFunction(source, ["exports", "require", "module", "__filename", "__dirname"], {
+    filename: modulePath,
+  });
   body.call(loaded.exports, loaded.exports, createRequire(modulePath), loaded, modulePath, dirname(modulePath));
   loaded.loaded = true;
   require.cache[modulePath] = loaded;
@@ -29,7 +31,7 @@ export function requireOneByte(modulePath: string): unknown {
 export function escapeNonAscii(utf8: Buffer): Buffer {
   const parts: Buffer[] = [];
   let from = 0;
-  for (let i = 0; i < utf8.length; ) {
+  for (let i = 0; i < utf8.length;) {
     const b = utf8[i];
     if (b < 0x80) {
       i++;

@@ -25,7 +25,14 @@ export function freeIdentifiers(ts: typeof TS, source: string): string[] {
   };
   const visit = (node: TS.Node): void => {
     if (ts.isVariableDeclaration(node) || ts.isParameter(node) || ts.isBindingElement(node)) declare(node.name);
-    else if ((ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node) || ts.isClassDeclaration(node) || ts.isClassExpression(node)) && node.name) declare(node.name);
+    else if (
+      (ts.isFunctionDeclaration(node) ||
+        ts.isFunctionExpression(node) ||
+        ts.isClassDeclaration(node) ||
+        ts.isClassExpression(node)) &&
+      node.name
+    )
+      declare(node.name);
     else if (ts.isCatchClause(node) && node.variableDeclaration) declare(node.variableDeclaration.name);
     if (ts.isIdentifier(node) && isRead(ts, node)) read.add(node.text);
     ts.forEachChild(node, visit);
@@ -38,13 +45,30 @@ function isRead(ts: typeof TS, id: TS.Identifier): boolean {
   const p = id.parent;
   if (!p) return false;
   if (ts.isPropertyAccessExpression(p) && p.name === id) return false;
-  if ((ts.isPropertyAssignment(p) || ts.isMethodDeclaration(p) || ts.isPropertyDeclaration(p) ||
-       ts.isGetAccessorDeclaration(p) || ts.isSetAccessorDeclaration(p) || ts.isPropertySignature(p)) && p.name === id) return false;
+  if (
+    (ts.isPropertyAssignment(p) ||
+      ts.isMethodDeclaration(p) ||
+      ts.isPropertyDeclaration(p) ||
+      ts.isGetAccessorDeclaration(p) ||
+      ts.isSetAccessorDeclaration(p) ||
+      ts.isPropertySignature(p)) &&
+    p.name === id
+  )
+    return false;
   if ((ts.isBindingElement(p) && p.propertyName === id) || (ts.isLabeledStatement(p) && p.label === id)) return false;
   if ((ts.isBreakStatement(p) || ts.isContinueStatement(p)) && p.label === id) return false;
   if (ts.isMetaProperty(p)) return false;
-  if ((ts.isVariableDeclaration(p) || ts.isParameter(p) || ts.isBindingElement(p) || ts.isFunctionDeclaration(p) ||
-       ts.isFunctionExpression(p) || ts.isClassDeclaration(p) || ts.isClassExpression(p)) && p.name === id) return false;
+  if (
+    (ts.isVariableDeclaration(p) ||
+      ts.isParameter(p) ||
+      ts.isBindingElement(p) ||
+      ts.isFunctionDeclaration(p) ||
+      ts.isFunctionExpression(p) ||
+      ts.isClassDeclaration(p) ||
+      ts.isClassExpression(p)) &&
+    p.name === id
+  )
+    return false;
   return true;
 }
 
@@ -60,8 +84,16 @@ export function expandShorthands(ts: typeof TS, code: string): string {
   const declared = new Set<string>();
   const shorthands: TS.ShorthandPropertyAssignment[] = [];
   const visit = (node: TS.Node): void => {
-    if ((ts.isVariableDeclaration(node) || ts.isParameter(node) || ts.isBindingElement(node)) && ts.isIdentifier(node.name)) declared.add(node.name.text);
-    else if ((ts.isFunctionDeclaration(node) || ts.isClassDeclaration(node) || ts.isFunctionExpression(node)) && node.name) declared.add(node.name.text);
+    if (
+      (ts.isVariableDeclaration(node) || ts.isParameter(node) || ts.isBindingElement(node)) &&
+      ts.isIdentifier(node.name)
+    )
+      declared.add(node.name.text);
+    else if (
+      (ts.isFunctionDeclaration(node) || ts.isClassDeclaration(node) || ts.isFunctionExpression(node)) &&
+      node.name
+    )
+      declared.add(node.name.text);
     else if (ts.isImportClause(node) && node.name) declared.add(node.name.text);
     else if (ts.isImportSpecifier(node) || ts.isNamespaceImport(node)) declared.add(node.name.text);
     if (ts.isShorthandPropertyAssignment(node) && !node.objectAssignmentInitializer) shorthands.push(node);
@@ -82,7 +114,12 @@ export function importedNames(ts: typeof TS, code: string): ImportedName[] {
   const file = ts.createSourceFile("cell.ts", code, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
   const found: ImportedName[] = [];
   for (const st of file.statements) {
-    if (ts.isImportDeclaration(st) && ts.isStringLiteral(st.moduleSpecifier) && st.importClause && !st.importClause.isTypeOnly) {
+    if (
+      ts.isImportDeclaration(st) &&
+      ts.isStringLiteral(st.moduleSpecifier) &&
+      st.importClause &&
+      !st.importClause.isTypeOnly
+    ) {
       const specifier = st.moduleSpecifier.text;
       const clause = st.importClause;
       if (clause.name) found.push({ name: clause.name.text, specifier, binding: "default" });
@@ -100,8 +137,15 @@ export function importedNames(ts: typeof TS, code: string): ImportedName[] {
     } else if (ts.isVariableStatement(st)) {
       for (const d of st.declarationList.declarations) {
         const init = d.initializer;
-        if (ts.isIdentifier(d.name) && init && ts.isCallExpression(init) && ts.isIdentifier(init.expression) &&
-            init.expression.text === "require" && init.arguments.length === 1 && ts.isStringLiteral(init.arguments[0])) {
+        if (
+          ts.isIdentifier(d.name) &&
+          init &&
+          ts.isCallExpression(init) &&
+          ts.isIdentifier(init.expression) &&
+          init.expression.text === "require" &&
+          init.arguments.length === 1 &&
+          ts.isStringLiteral(init.arguments[0])
+        ) {
           found.push({ name: d.name.text, specifier: init.arguments[0].text, binding: "require" });
         }
       }

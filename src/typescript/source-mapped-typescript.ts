@@ -29,8 +29,13 @@ function withPlainExportNames(ts: typeof TS, system: TS.System): TS.System {
   plain.readFile = (file, encoding) => {
     const text = system.readFile(file, encoding);
     if (text === undefined || !/__tslab__\.ts$/.test(file)) return text;
-    return text.replace(/\nexport \{([^}\n]*)\}$/, (_, names: string) =>
-      `\nexport {${names.split(",").map((n) => ts.unescapeLeadingUnderscores(n.trim() as TS.__String)).join(", ")}}`,
+    return text.replace(
+      /\nexport \{([^}\n]*)\}$/,
+      (_, names: string) =>
+        `\nexport {${names
+          .split(",")
+          .map((n) => ts.unescapeLeadingUnderscores(n.trim() as TS.__String))
+          .join(", ")}}`,
     );
   };
   return plain;
@@ -61,22 +66,25 @@ export function installSourceMappedTypeScript(tslabDir: string, cellTransforms: 
   for (const key of Object.getOwnPropertyNames(real)) {
     Object.defineProperty(view, key, { enumerable: true, configurable: true, get: () => (real as never)[key] });
   }
-  const define = (key: string, value: unknown) => Object.defineProperty(view, key, { enumerable: true, configurable: true, value });
+  const define = (key: string, value: unknown) =>
+    Object.defineProperty(view, key, { enumerable: true, configurable: true, value });
 
   // Only @types/node, and whatever a tsconfig.json beside the notebooks lists, join every cell's
   // globals: every package in a visible node_modules/@types used to (TypeScript 6 no longer does
   // that either). In this checkout that meant React's and Jest's, about 50 MB of the compiler's
   // heap. Imported packages still find their own types.
   const types = ["node", ...configuredTypes(real)];
-  define("createWatchCompilerHost", (first: unknown, options: TS.CompilerOptions, system?: TS.System, ...rest: unknown[]) =>
-    Array.isArray(first)
-      ? (real.createWatchCompilerHost as (...a: unknown[]) => unknown)(
-          first,
-          { ...options, inlineSourceMap: true, sourceMap: false, types },
-          system && withPlainExportNames(real, system),
-          ...rest,
-        )
-      : (real.createWatchCompilerHost as (...a: unknown[]) => unknown)(first, options, system, ...rest),
+  define(
+    "createWatchCompilerHost",
+    (first: unknown, options: TS.CompilerOptions, system?: TS.System, ...rest: unknown[]) =>
+      Array.isArray(first)
+        ? (real.createWatchCompilerHost as (...a: unknown[]) => unknown)(
+            first,
+            { ...options, inlineSourceMap: true, sourceMap: false, types },
+            system && withPlainExportNames(real, system),
+            ...rest,
+          )
+        : (real.createWatchCompilerHost as (...a: unknown[]) => unknown)(first, options, system, ...rest),
   );
 
   define("transpileModule", (input: string, options: TS.TranspileOptions): TS.TranspileOutput => {
@@ -89,7 +97,10 @@ export function installSourceMappedTypeScript(tslabDir: string, cellTransforms: 
     });
     const outputText = dropMapReference(out.outputText);
     if (out.sourceMapText) {
-      maps.set(outputText, compose(decodeMappings((JSON.parse(out.sourceMapText) as { mappings: string }).mappings), programMap));
+      maps.set(
+        outputText,
+        compose(decodeMappings((JSON.parse(out.sourceMapText) as { mappings: string }).mappings), programMap),
+      );
       if (maps.size > PENDING) maps.delete(maps.keys().next().value as string);
     }
     return { ...out, outputText, sourceMapText: undefined };

@@ -25,7 +25,8 @@ export function hasTopLevelAwait(ts: typeof TS, code: string): boolean {
     if (ts.isForOfStatement(node) && node.awaitModifier) return true;
     // A function's body awaits for the function, not for the cell; a computed name of a method
     // is evaluated where the class is, though.
-    if (ts.isFunctionLike(node)) return node.name !== undefined && ts.isComputedPropertyName(node.name) && visit(node.name);
+    if (ts.isFunctionLike(node))
+      return node.name !== undefined && ts.isComputedPropertyName(node.name) && visit(node.name);
     // Neither a static block nor a field initializer may await; they do not make the cell async.
     if (ts.isClassStaticBlockDeclaration(node)) return false;
     if (ts.isPropertyDeclaration(node)) return ts.isComputedPropertyName(node.name) && visit(node.name);

@@ -21,7 +21,10 @@ function measureInPage(root) {
   const parse = (css) => {
     const m = /rgba?\(([^)]+)\)/.exec(css);
     if (!m) return null;
-    const p = m[1].split(/[\s,/]+/).filter(Boolean).map(Number);
+    const p = m[1]
+      .split(/[\s,/]+/)
+      .filter(Boolean)
+      .map(Number);
     return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1];
   };
   /** @param {number[]} top @param {number[]} under */
@@ -69,7 +72,11 @@ function measureInPage(root) {
     return null;
   };
   const label = (/** @type {Element} */ e) =>
-    (e.getAttribute("title") || e.textContent || (getComputedStyle(e).borderLeftStyle === "dashed" ? "wall-time line" : e.tagName))
+    (
+      e.getAttribute("title") ||
+      e.textContent ||
+      (getComputedStyle(e).borderLeftStyle === "dashed" ? "wall-time line" : e.tagName)
+    )
       .trim()
       .slice(0, 60);
   /** @type {{ kind: "text" | "graphic", what: string, ratio: number, fg: string, bg: string }[]} */
@@ -84,7 +91,8 @@ function measureInPage(root) {
       continue;
     }
     const lane = e.parentElement?.parentElement;
-    const inTrack = getComputedStyle(e).position === "absolute" && lane?.parentElement === root && lane.hasAttribute("title");
+    const inTrack =
+      getComputedStyle(e).position === "absolute" && lane?.parentElement === root && lane.hasAttribute("title");
     const swatch = getComputedStyle(e).display === "inline-block" && e.textContent === "";
     if (!(inTrack || swatch) || (box.width === 0 && box.height === 0)) continue;
     const paint = paintOf(e);
@@ -106,7 +114,9 @@ async function measureReports(reports) {
   for (const report of reports) all.push(...(await report.evaluate(measureInPage)));
   const failing = all.filter((m) => m.ratio < MINIMUM[m.kind]);
   const lowest = (/** @type {"text" | "graphic"} */ kind) =>
-    all.filter((m) => m.kind === kind).reduce((low, m) => (low === null || m.ratio < low.ratio ? m : low), /** @type {any} */ (null));
+    all
+      .filter((m) => m.kind === kind)
+      .reduce((low, m) => (low === null || m.ratio < low.ratio ? m : low), /** @type {any} */ (null));
   return { count: all.length, failing, lowestText: lowest("text"), lowestGraphic: lowest("graphic") };
 }
 

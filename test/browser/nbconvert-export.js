@@ -18,9 +18,24 @@ const { pathToFileURL } = require("node:url");
  */
 function exportHtml(python, notebook, theme, dir, env) {
   const name = `${path.basename(notebook, ".ipynb")}-${theme}`;
-  const args = ["-m", "nbconvert", "--to", "html", "--template", "lab", "--theme", theme, "--output-dir", dir, "--output", name, notebook];
+  const args = [
+    "-m",
+    "nbconvert",
+    "--to",
+    "html",
+    "--template",
+    "lab",
+    "--theme",
+    theme,
+    "--output-dir",
+    dir,
+    "--output",
+    name,
+    notebook,
+  ];
   const run = spawnSync(python, args, { env, encoding: "utf8" });
-  if (run.status !== 0) throw new Error(`nbconvert --to html --template lab --theme ${theme} failed:\n${run.stderr.slice(-3000)}`);
+  if (run.status !== 0)
+    throw new Error(`nbconvert --to html --template lab --theme ${theme} failed:\n${run.stderr.slice(-3000)}`);
   return path.join(dir, `${name}.html`);
 }
 
@@ -47,7 +62,11 @@ async function openExport(page, file) {
 async function reportsInExport(page) {
   const reports = [];
   for (const candidate of await page.$$('.jp-OutputArea-output[data-mime-type="text/html"] div')) {
-    if (await candidate.evaluate((div) => div.querySelector(":scope > div[title] > div") !== null && !div.hasAttribute("title"))) {
+    if (
+      await candidate.evaluate(
+        (div) => div.querySelector(":scope > div[title] > div") !== null && !div.hasAttribute("title"),
+      )
+    ) {
       reports.push(candidate);
     }
   }

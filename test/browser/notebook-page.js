@@ -112,7 +112,9 @@ async function waitOrExplain(page, timeoutMs, what, wait) {
       .$eval(SELECTORS.dialog, (d) => (d.textContent ?? "").replace(/\s+/g, " ").trim())
       .catch(() => null);
     const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
-    throw new Error(`waiting ${timeoutMs / 1000} s for ${what} failed: ${reason}${dialog ? `; open dialog: "${dialog}"` : ""}`);
+    throw new Error(
+      `waiting ${timeoutMs / 1000} s for ${what} failed: ${reason}${dialog ? `; open dialog: "${dialog}"` : ""}`,
+    );
   }
 }
 

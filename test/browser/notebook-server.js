@@ -29,7 +29,9 @@ function freePort() {
     probe.once("error", reject);
     probe.listen(0, "127.0.0.1", () => {
       const address = probe.address();
-      probe.close(() => (address && typeof address === "object" ? resolve(address.port) : reject(new Error("no port"))));
+      probe.close(() =>
+        address && typeof address === "object" ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }
@@ -90,7 +92,10 @@ async function startNotebookServer({ python, notebookDir, env, logFile, timeoutM
 
   // The server writes this file once it listens; the port in it is the one it got, which differs
   // from ours if another process took that port in the meantime.
-  const infoFile = path.join(String(env.JUPYTER_RUNTIME_DIR), `${labScript ? "jpserver" : "nbserver"}-${child.pid}.json`);
+  const infoFile = path.join(
+    String(env.JUPYTER_RUNTIME_DIR),
+    `${labScript ? "jpserver" : "nbserver"}-${child.pid}.json`,
+  );
   const page = labScript ? "lab/tree" : "notebooks";
   const deadline = Date.now() + timeoutMs;
   while (running && Date.now() < deadline) {

@@ -110,7 +110,11 @@ async function runAndCheck(page, expected, timeoutMs, checks) {
   console.log(`Run All took ${((Date.now() - runStarted) / 1000).toFixed(1)} s`);
 
   const cells = await ui.codeCells(page);
-  checks.check(cells.length === expected.length, `the page shows ${expected.length} code cells`, `it shows ${cells.length}`);
+  checks.check(
+    cells.length === expected.length,
+    `the page shows ${expected.length} code cells`,
+    `it shows ${cells.length}`,
+  );
   const views = await Promise.all(cells.map(ui.describeCell));
   const counts = views.filter((_, i) => expected[i]?.executes).map((v) => v.count);
   checks.check(
@@ -220,7 +224,10 @@ async function main() {
     checks.check(
       contrast.count > 0 && contrast.failing.length === 0,
       "every report's text and graphics reach WCAG AA contrast in the classic Notebook",
-      contrast.failing.slice(0, 10).map((m) => `${m.what}: ${m.ratio.toFixed(2)}`).join("; "),
+      contrast.failing
+        .slice(0, 10)
+        .map((m) => `${m.what}: ${m.ratio.toFixed(2)}`)
+        .join("; "),
     );
 
     await ui.screenshotNotebook(page, `${stem}-notebook.png`);
@@ -242,7 +249,9 @@ async function main() {
     return 0;
   }
   console.log(`browser test of ${name}: ${checks.failures.length} failed in ${seconds} s`);
-  console.log(`  the page's console: ${shown(`${stem}-console.log`)}; the end of the server's log (${shown(serverLog)}):`);
+  console.log(
+    `  the page's console: ${shown(`${stem}-console.log`)}; the end of the server's log (${shown(serverLog)}):`,
+  );
   console.log(tail(serverLog, 15).replace(/^/gm, "  | "));
   return 1;
 }

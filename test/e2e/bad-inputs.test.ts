@@ -44,10 +44,16 @@ const BAD_INPUTS: [string, RegExp][] = [
 ];
 
 const CASES: [string, string, RegExp][] = [
-  ...CONCURRENCY.flatMap((magic) => BAD_INPUTS.map(([options, says]): [string, string, RegExp] => [magic, options, says])),
+  ...CONCURRENCY.flatMap((magic) =>
+    BAD_INPUTS.map(([options, says]): [string, string, RegExp] => [magic, options, says]),
+  ),
   // The timing magics take no options at all; each refusal must still show, naming what it refused.
   ...TIMING.flatMap((magic) =>
-    BAD_INPUTS.map(([options]): [string, string, RegExp] => [magic, options, new RegExp(`%%${magic} takes no options, not '`)]),
+    BAD_INPUTS.map(([options]): [string, string, RegExp] => [
+      magic,
+      options,
+      new RegExp(`%%${magic} takes no options, not '`),
+    ]),
   ),
 ];
 
@@ -79,7 +85,7 @@ describe.each(CASES)("%%%%%s %s", (magic, options, says) => {
 });
 
 describe("the magic line's quoting", () => {
-  it("reads \\\" inside a quoted --map as a quote", async () => {
+  it('reads \\" inside a quoted --map as a quote', async () => {
     expect(await session.value(`%%serial --map "[\\"a\\", \\"b\\"]"\nreturn task.item;`)).toBe("[ 'a', 'b' ]");
   });
 

@@ -1,5 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { Exchange, kinds, KernelSession, makeTempDir, ofType, onlyOfType, removeDir, resultText, streamText } from "./helpers";
+import {
+  Exchange,
+  kinds,
+  KernelSession,
+  makeTempDir,
+  ofType,
+  onlyOfType,
+  removeDir,
+  resultText,
+  streamText,
+} from "./helpers";
 
 describe("execute_request", () => {
   let session: KernelSession;
@@ -125,17 +135,28 @@ describe("execute_request", () => {
   it("names the TypeScript cell's own lines in a runtime stack, and quotes the failing line", async () => {
     // Types and an interface make the compiled JavaScript's lines differ from the cell's.
     const define = await session.execute(
-      ["interface Shape { sides: number }", "", "function check(s: Shape): number {", "  if (s.sides < 3) {", '    throw new RangeError("too few sides");', "  }", "  return s.sides;", "}"].join("\n"),
+      [
+        "interface Shape { sides: number }",
+        "",
+        "function check(s: Shape): number {",
+        "  if (s.sides < 3) {",
+        '    throw new RangeError("too few sides");',
+        "  }",
+        "  return s.sides;",
+        "}",
+      ].join("\n"),
     );
     const cellA = define.reply.content.execution_count;
-    const call = await session.execute('const ok: number = 1;\n\ncheck({ sides: 2 } as Shape);');
+    const call = await session.execute("const ok: number = 1;\n\ncheck({ sides: 2 } as Shape);");
     const cellB = call.reply.content.execution_count;
     const traceback = (onlyOfType(call.iopub, "error").content.traceback as string[]).join("\n");
     expect(traceback).toMatch(new RegExp(`check \\(Cell\\[${cellA}\\]:5:11\\)`));
     expect(traceback).toContain('       5 |     throw new RangeError("too few sides");');
     expect(traceback).toMatch(new RegExp(`Cell\\[${cellB}\\]:3:1`));
     // The cell's own code reading e.stack sees the same positions.
-    const stack = await session.value('let seen = "";\ntry { check({ sides: 1 } as Shape) } catch (e) { seen = (e as Error).stack! }\nseen.split("\\n")[1]');
+    const stack = await session.value(
+      'let seen = "";\ntry { check({ sides: 1 } as Shape) } catch (e) { seen = (e as Error).stack! }\nseen.split("\\n")[1]',
+    );
     expect(stack).toMatch(/Cell\[\d+\]:5:11/);
   });
 

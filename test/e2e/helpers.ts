@@ -122,10 +122,18 @@ export function expectLifecycle(exchange: Exchange, log: Message[] = exchange.io
   const { request, reply, iopub } = exchange;
   const header = request.header;
   expect(reply.header.msg_type).toBe(header.msg_type.replace(/_request$/, "_reply"));
-  expect(reply.parent_header).toMatchObject({ msg_id: header.msg_id, msg_type: header.msg_type, session: header.session });
+  expect(reply.parent_header).toMatchObject({
+    msg_id: header.msg_id,
+    msg_type: header.msg_type,
+    session: header.session,
+  });
 
   for (const message of iopub) {
-    expect(message.parent_header).toMatchObject({ msg_id: header.msg_id, msg_type: header.msg_type, session: header.session });
+    expect(message.parent_header).toMatchObject({
+      msg_id: header.msg_id,
+      msg_type: header.msg_type,
+      session: header.session,
+    });
     expect(message.header.session).toBe(reply.header.session);
   }
   const sequence = kinds(iopub);

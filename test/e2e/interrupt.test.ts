@@ -84,9 +84,18 @@ describe("interrupting a cell", () => {
     const exchange = await pending.done;
     expectKeyboardInterrupt(exchange);
     const traceback = (exchange.reply.content as { traceback: string[] }).traceback.join("\n");
-    const source = ["function* forever() { while (true) yield 1; }", "function fib(n: number): number { return n < 2 ? n : fib(n - 1) + fib(n - 2); }", "let spins = 0;", "", "", body];
+    const source = [
+      "function* forever() { while (true) yield 1; }",
+      "function fib(n: number): number { return n < 2 ? n : fib(n - 1) + fib(n - 2); }",
+      "let spins = 0;",
+      "",
+      "",
+      body,
+    ];
     expect(traceback).toMatch(/^\s+at (.* \()?Cell\[\d+\]:\d+:\d+/m);
-    expect(lines.map((n) => `${String(n).padStart(8)} | ${source[n - 1]}`).some((q) => traceback.includes(q))).toBe(true);
+    expect(lines.map((n) => `${String(n).padStart(8)} | ${source[n - 1]}`).some((q) => traceback.includes(q))).toBe(
+      true,
+    );
     await expectStateSurvived();
   });
 
@@ -99,7 +108,9 @@ describe("interrupting a cell", () => {
     expect(reply.content).toEqual({ status: "ok" });
     await expectStateSurvived();
     // The stop was for that loop only: the next cell's loops run to the end.
-    expect(await session.value("let total = 0; for (let i = 0; i < 1000; i++) total += i; await sleep(1); total")).toBe("499500");
+    expect(await session.value("let total = 0; for (let i = 0; i < 1000; i++) total += i; await sleep(1); total")).toBe(
+      "499500",
+    );
   });
 
   it("stops a cell waiting for input", async () => {
@@ -127,7 +138,9 @@ describe("interrupting a cell", () => {
     // between showing the token and its next statement for as long as the interrupt takes to arrive.
     const token = `assigned ${Math.random()}`;
     const shown = session.next(isDisplayOf(token), `the cell to show "${token}"`);
-    const pending = session.startExecute(`runs++;\nruns += 100;\ndisplay.text(${JSON.stringify(token)});\nwhile (true) {}`);
+    const pending = session.startExecute(
+      `runs++;\nruns += 100;\ndisplay.text(${JSON.stringify(token)});\nwhile (true) {}`,
+    );
     await shown;
     await session.request("control", "interrupt_request", {});
     expectKeyboardInterrupt(await pending.done);

@@ -16,7 +16,7 @@ beforeAll(async () => {
       "function isPrime(n: number): boolean { if (n < 2) return false; for (let d = 2; d * d <= n; d++) if (n % d === 0) return false; return true; }",
       "function countPrimes(a: number, b: number): number { let c = 0; for (let x = a; x < b; x++) if (isPrime(x)) c++; return c; }",
       "const SPAN = 400000;",
-      "import * as os from \"os\";",
+      'import * as os from "os";',
     ].join("\n"),
   );
 });
@@ -44,7 +44,9 @@ describe.each(["serial", "async", "threads", "processes"])("%%%%%s", (magic) => 
     expectLifecycle(ex);
     expect(ex.reply.content.status).toBe("ok");
     expect(result(ex)).toBe("[ 0, 10, 20 ]");
-    const text = ofType(ex.iopub, "stream").map((m) => String(m.content.text)).join("");
+    const text = ofType(ex.iopub, "stream")
+      .map((m) => String(m.content.text))
+      .join("");
     for (const i of [0, 1, 2]) expect(text).toContain(`[task ${i}] hello from ${i}\n`);
     const t = timing(ex);
     expect(t.executor).toBe(magic);
@@ -56,7 +58,9 @@ describe.each(["serial", "async", "threads", "processes"])("%%%%%s", (magic) => 
 
   it("reports a task that throws with its id and lets the others finish", async () => {
     // A type on line 2 makes the compiled lines differ from the cell's: the frame must name line 4.
-    const ex = await session.execute(`%%${magic} -n 3\ntype Id = number;\nconst id: Id = task.i;\nif (id === 1) throw new Error("task one fails");\nreturn id;`);
+    const ex = await session.execute(
+      `%%${magic} -n 3\ntype Id = number;\nconst id: Id = task.i;\nif (id === 1) throw new Error("task one fails");\nreturn id;`,
+    );
     expect(ex.reply.content).toMatchObject({ status: "error", ename: "TaskError" });
     expect(String(ex.reply.content.evalue)).toMatch(/1 of 3 tasks failed; first: task 1: Error: task one fails/);
     expect(timing(ex).tasks.map((x) => x.status)).toEqual(["ok", "error", "ok"]);
@@ -75,7 +79,8 @@ describe.each(["serial", "async", "threads", "processes"])("%%%%%s", (magic) => 
   });
 
   it("stops on --timeout and the next cell runs", async () => {
-    const spin = magic === "async" || magic === "serial" ? "while (!task.signal.aborted) await sleep(20);" : "while (true) {}";
+    const spin =
+      magic === "async" || magic === "serial" ? "while (!task.signal.aborted) await sleep(20);" : "while (true) {}";
     const ex = await session.execute(`%%${magic} -n 2 --timeout 400ms\n${spin}`);
     expect(ex.reply.content).toMatchObject({ status: "error", ename: "TimeoutError" });
     expect(timing(ex).tasks.some((x) => x.status === "cancelled" || x.status === "abandoned")).toBe(true);
@@ -115,11 +120,14 @@ describe("the lesson, in shape", () => {
 });
 
 describe("capture", () => {
-  it.each(["threads", "processes"])("%%%s gets copies of a function, what it calls, a constant and an import", async (magic) => {
-    const ex = await session.execute(`%%${magic} -n 2\nreturn [countPrimes(0, 100), SPAN, typeof os.cpus];`);
-    expect(ex.reply.content.status).toBe("ok");
-    expect(result(ex)).toBe("[ [ 25, 400000, 'function' ], [ 25, 400000, 'function' ] ]");
-  });
+  it.each(["threads", "processes"])(
+    "%%%s gets copies of a function, what it calls, a constant and an import",
+    async (magic) => {
+      const ex = await session.execute(`%%${magic} -n 2\nreturn [countPrimes(0, 100), SPAN, typeof os.cpus];`);
+      expect(ex.reply.content.status).toBe("ok");
+      expect(result(ex)).toBe("[ [ 25, 400000, 'function' ], [ 25, 400000, 'function' ] ]");
+    },
+  );
 
   it("refuses a closure over a local before anything starts, naming it and its cell", async () => {
     await session.execute("function makeAdder(k: number) { return (x: number) => x + k; }\nconst add2 = makeAdder(2);");
@@ -143,13 +151,19 @@ describe("capture", () => {
     await session.execute("class Secret { #key = 1; reveal() { return this.#key; } }\nconst secret = new Secret();");
     const ex = await session.execute("%%threads -n 1\nreturn secret.reveal();");
     expect(ex.reply.content).toMatchObject({ status: "error", ename: "CaptureError" });
-    expect(String(ex.reply.content.evalue)).toMatch(/'secret' \(defined in cell \[\d+\]\) is a Secret, whose class Secret has #private members/);
+    expect(String(ex.reply.content.evalue)).toMatch(
+      /'secret' \(defined in cell \[\d+\]\) is a Secret, whose class Secret has #private members/,
+    );
   });
 
   it("lets many async tasks wait on the cell's signal without a listener warning", async () => {
     const ex = await session.execute("%%async -n 30 --quiet\nawait sleep(10);\nreturn 1;");
     expect(ex.reply.content.status).toBe("ok");
-    expect(ofType(ex.iopub, "stream").map((m) => String(m.content.text)).join("")).not.toMatch(/MaxListeners/);
+    expect(
+      ofType(ex.iopub, "stream")
+        .map((m) => String(m.content.text))
+        .join(""),
+    ).not.toMatch(/MaxListeners/);
   });
 
   it("reads an earlier cell's name through an object shorthand, in a cell and in a task", async () => {
@@ -178,53 +192,82 @@ describe("deep capture", () => {
     );
   });
 
-  it.each(["threads", "processes"])("%%%s: Points arrive as Points through --map, a captured name and nested in an object", async (magic) => {
-    expect(result(await session.execute(`%%${magic} --map pts\nreturn task.item.norm();`))).toBe("[ 5, 10 ]");
-    expect(result(await session.execute(`%%${magic} -n 1\nreturn [pts[1].norm(), pts[0] instanceof Point];`))).toBe("[ [ 10, true ] ]");
-    const nested = await session.execute(
-      `%%${magic} -n 1\nreturn [shape.corners[0].norm(), shape.byName.get("a")!.norm(), shape.corners[0] === shape.corners[1]];`,
-    );
-    expect(result(nested)).toBe("[ [ 1, 13, true ] ]");
-  });
+  it.each(["threads", "processes"])(
+    "%%%s: Points arrive as Points through --map, a captured name and nested in an object",
+    async (magic) => {
+      expect(result(await session.execute(`%%${magic} --map pts\nreturn task.item.norm();`))).toBe("[ 5, 10 ]");
+      expect(result(await session.execute(`%%${magic} -n 1\nreturn [pts[1].norm(), pts[0] instanceof Point];`))).toBe(
+        "[ [ 10, true ] ]",
+      );
+      const nested = await session.execute(
+        `%%${magic} -n 1\nreturn [shape.corners[0].norm(), shape.byName.get("a")!.norm(), shape.corners[0] === shape.corners[1]];`,
+      );
+      expect(result(nested)).toBe("[ [ 1, 13, true ] ]");
+    },
+  );
 
-  it.each(["threads", "processes"])("%%%s: a function inside data is refused with its path, before anything starts", async (magic) => {
-    await session.execute("const cfg = { items: [1, 2, { fn: (x: number) => x }] };\nconst jobs = [{ run: () => 1 }];");
-    const named = await session.execute(`%%${magic} -n 1\nreturn cfg.items.length;`);
-    expect(named.reply.content).toMatchObject({ status: "error", ename: "CaptureError" });
-    expect(String(named.reply.content.evalue)).toMatch(/^'cfg\.items\[2\]\.fn' \('cfg' defined in cell \[\d+\]\) is a function/);
-    expect(ofType(named.iopub, "display_data")).toHaveLength(0);
-    const mapped = await session.execute(`%%${magic} --map jobs\nreturn 1;`);
-    expect(String(mapped.reply.content.evalue)).toMatch(/^'jobs\[0\]\.run' \(an item of --map jobs\) is a function/);
-  });
+  it.each(["threads", "processes"])(
+    "%%%s: a function inside data is refused with its path, before anything starts",
+    async (magic) => {
+      await session.execute(
+        "const cfg = { items: [1, 2, { fn: (x: number) => x }] };\nconst jobs = [{ run: () => 1 }];",
+      );
+      const named = await session.execute(`%%${magic} -n 1\nreturn cfg.items.length;`);
+      expect(named.reply.content).toMatchObject({ status: "error", ename: "CaptureError" });
+      expect(String(named.reply.content.evalue)).toMatch(
+        /^'cfg\.items\[2\]\.fn' \('cfg' defined in cell \[\d+\]\) is a function/,
+      );
+      expect(ofType(named.iopub, "display_data")).toHaveLength(0);
+      const mapped = await session.execute(`%%${magic} --map jobs\nreturn 1;`);
+      expect(String(mapped.reply.content.evalue)).toMatch(/^'jobs\[0\]\.run' \(an item of --map jobs\) is a function/);
+    },
+  );
 
   it("refuses a symbol and a getter inside data", async () => {
-    await session.execute("const tagged = { kind: Symbol('k') };\nconst lazy = { a: 1, get twice() { return this.a * 2; } };");
+    await session.execute(
+      "const tagged = { kind: Symbol('k') };\nconst lazy = { a: 1, get twice() { return this.a * 2; } };",
+    );
     const sym = await session.execute("%%processes -n 1\nreturn tagged;");
-    expect(String(sym.reply.content.evalue)).toMatch(/^'tagged\.kind' \('tagged' defined in cell \[\d+\]\) is a symbol/);
+    expect(String(sym.reply.content.evalue)).toMatch(
+      /^'tagged\.kind' \('tagged' defined in cell \[\d+\]\) is a symbol/,
+    );
     const getter = await session.execute("%%threads -n 1\nreturn lazy.twice;");
-    expect(String(getter.reply.content.evalue)).toMatch(/^'lazy\.twice' \('lazy' defined in cell \[\d+\]\) is a getter/);
+    expect(String(getter.reply.content.evalue)).toMatch(
+      /^'lazy\.twice' \('lazy' defined in cell \[\d+\]\) is a getter/,
+    );
   });
 });
 
 describe("faults", () => {
-  it.each(["threads", "processes"])("%%%s: a worker that exits fails only its own task; the pool replaces it", async (magic) => {
-    const ex = await session.execute(`%%${magic} -n 3\nif (task.i === 1) process.exit(1);\nawait sleep(50);\nreturn task.i;`);
-    expect(ex.reply.content).toMatchObject({ status: "error", ename: "WorkerCrashed" });
-    expect(timing(ex).tasks.map((x) => x.status)).toEqual(["ok", "crashed", "ok"]);
-    const again = await session.execute(`%%${magic} -n 3\nreturn task.i;`);
-    expect(result(again)).toBe("[ 0, 1, 2 ]");
-  });
+  it.each(["threads", "processes"])(
+    "%%%s: a worker that exits fails only its own task; the pool replaces it",
+    async (magic) => {
+      const ex = await session.execute(
+        `%%${magic} -n 3\nif (task.i === 1) process.exit(1);\nawait sleep(50);\nreturn task.i;`,
+      );
+      expect(ex.reply.content).toMatchObject({ status: "error", ename: "WorkerCrashed" });
+      expect(timing(ex).tasks.map((x) => x.status)).toEqual(["ok", "crashed", "ok"]);
+      const again = await session.execute(`%%${magic} -n 3\nreturn task.i;`);
+      expect(result(again)).toBe("[ 0, 1, 2 ]");
+    },
+  );
 
-  it.each(["serial", "async", "threads", "processes"])("%%%s: interrupt stops the tasks and the kernel goes on", async (magic) => {
-    const body = magic === "threads" || magic === "processes" ? "while (true) {}" : "await sleep(60000);";
-    const pending = session.startExecute(`%%${magic} -n 2\nconsole.log("started");\n${body}`);
-    await session.next((m) => m.header.msg_type === "stream" && String(m.content.text).includes("started"), "a task to start");
-    await session.request("control", "interrupt_request", {});
-    const ex = await pending.done;
-    expect(ex.reply.content).toMatchObject({ status: "error" });
-    expect(["KeyboardInterrupt", "TaskError"]).toContain(ex.reply.content.ename);
-    expect(await session.value("'still here'")).toBe("'still here'");
-  });
+  it.each(["serial", "async", "threads", "processes"])(
+    "%%%s: interrupt stops the tasks and the kernel goes on",
+    async (magic) => {
+      const body = magic === "threads" || magic === "processes" ? "while (true) {}" : "await sleep(60000);";
+      const pending = session.startExecute(`%%${magic} -n 2\nconsole.log("started");\n${body}`);
+      await session.next(
+        (m) => m.header.msg_type === "stream" && String(m.content.text).includes("started"),
+        "a task to start",
+      );
+      await session.request("control", "interrupt_request", {});
+      const ex = await pending.done;
+      expect(ex.reply.content).toMatchObject({ status: "error" });
+      expect(["KeyboardInterrupt", "TaskError"]).toContain(ex.reply.content.ename);
+      expect(await session.value("'still here'")).toBe("'still here'");
+    },
+  );
 
   it("bad magics and flags say what is valid", async () => {
     const unknown = await session.execute("%%thread -n 2\nreturn 1;");
@@ -233,7 +276,11 @@ describe("faults", () => {
     const flag = await session.execute("%%threads --speed 9\nreturn 1;");
     expect(String(flag.reply.content.evalue)).toMatch(/does not take '--speed'.*Valid options/);
     const help = await session.execute("%%processes?");
-    expect(ofType(help.iopub, "stream").map((m) => m.content.text).join("")).toMatch(/--fresh/);
+    expect(
+      ofType(help.iopub, "stream")
+        .map((m) => m.content.text)
+        .join(""),
+    ).toMatch(/--fresh/);
   });
 });
 
@@ -251,8 +298,12 @@ describe("options and companions", () => {
   });
 
   it("--group collates output by task; --quiet draws no report", async () => {
-    const ex = await session.execute("%%async -n 2 --group --quiet\nconsole.log('a', task.i); await sleep(20 * (2 - task.i)); console.log('b', task.i);");
-    const text = ofType(ex.iopub, "stream").map((m) => String(m.content.text)).join("");
+    const ex = await session.execute(
+      "%%async -n 2 --group --quiet\nconsole.log('a', task.i); await sleep(20 * (2 - task.i)); console.log('b', task.i);",
+    );
+    const text = ofType(ex.iopub, "stream")
+      .map((m) => String(m.content.text))
+      .join("");
     expect(text).toBe("[task 0] a 0\n[task 0] b 0\n[task 1] a 1\n[task 1] b 1\n");
     expect(ofType(ex.iopub, "display_data")).toHaveLength(0);
   });
@@ -279,29 +330,42 @@ describe("options and companions", () => {
     expect(meta.comparison[0].speedup).toBe(1);
     const data = last.data as Record<string, string>;
     expect(data["text/plain"]).toMatch(/speedup vs serial[\s\S]*%%processes/);
-    expect(data["text/html"].match(/→ %%(serial|async|threads|processes)/g)).toEqual(["→ %%serial", "→ %%async", "→ %%threads", "→ %%processes"]);
+    expect(data["text/html"].match(/→ %%(serial|async|threads|processes)/g)).toEqual([
+      "→ %%serial",
+      "→ %%async",
+      "→ %%threads",
+      "→ %%processes",
+    ]);
     expect(data["image/svg+xml"].match(/<svg /g)).toHaveLength(5);
   });
 
   it("%time and %timeit print IPython's formats", async () => {
     const t = await session.execute("%time countPrimes(0, 1000)");
     expect(result(t)).toBe("168");
-    expect(ofType(t.iopub, "stream").map((m) => m.content.text).join("")).toMatch(/CPU times: user .*\nWall time: /);
+    expect(
+      ofType(t.iopub, "stream")
+        .map((m) => m.content.text)
+        .join(""),
+    ).toMatch(/CPU times: user .*\nWall time: /);
     const ti = await session.execute("%%timeit\ncountPrimes(0, 100)");
-    expect(ofType(ti.iopub, "stream").map((m) => m.content.text).join("")).toMatch(/± .* per loop \(mean ± std\. dev\. of 7 runs, \d+ loops? each\)/);
+    expect(
+      ofType(ti.iopub, "stream")
+        .map((m) => m.content.text)
+        .join(""),
+    ).toMatch(/± .* per loop \(mean ± std\. dev\. of 7 runs, \d+ loops? each\)/);
   });
 
-  it.each([["%%async -n 1000", "return task.i;"], ["%%threads -n 1000 -w 4", "return task.i;"]])(
-    "%s keeps the report small and readable",
-    async (magic, body) => {
-      const ex = await session.execute(`${magic}\n${body}`);
-      expect(ex.reply.content.status).toBe("ok");
-      const reports = ex.iopub.filter((m) => ["display_data", "update_display_data"].includes(m.header.msg_type));
-      const html = String(((reports[reports.length - 1].content.data as Record<string, unknown>)["text/html"]));
-      expect(html.length).toBeLessThan(100_000);
-      expect(reports.length).toBeLessThan(200);
-    },
-  );
+  it.each([
+    ["%%async -n 1000", "return task.i;"],
+    ["%%threads -n 1000 -w 4", "return task.i;"],
+  ])("%s keeps the report small and readable", async (magic, body) => {
+    const ex = await session.execute(`${magic}\n${body}`);
+    expect(ex.reply.content.status).toBe("ok");
+    const reports = ex.iopub.filter((m) => ["display_data", "update_display_data"].includes(m.header.msg_type));
+    const html = String((reports[reports.length - 1].content.data as Record<string, unknown>)["text/html"]);
+    expect(html.length).toBeLessThan(100_000);
+    expect(reports.length).toBeLessThan(200);
+  });
 });
 
 describe("shutdown", () => {
@@ -312,7 +376,10 @@ describe("shutdown", () => {
     const pid = own.kernel.child.pid!;
     const children = () => {
       try {
-        return execFileSync("pgrep", ["-P", String(pid)], { encoding: "utf8" }).trim().split("\n").filter(Boolean);
+        return execFileSync("pgrep", ["-P", String(pid)], { encoding: "utf8" })
+          .trim()
+          .split("\n")
+          .filter(Boolean);
       } catch {
         return [];
       }

@@ -50,14 +50,23 @@ describe("rich output", () => {
 
   it("renders any value with display(), as text/plain in inspect style", async () => {
     const exchange = await session.execute("display({ list: [1, 2], label: 'x' })");
-    expect(dataOf(onlyOfType(exchange.iopub, "display_data"))).toEqual({ "text/plain": "{ list: [ 1, 2 ], label: 'x' }" });
+    expect(dataOf(onlyOfType(exchange.iopub, "display_data"))).toEqual({
+      "text/plain": "{ list: [ 1, 2 ], label: 'x' }",
+    });
   });
 
   it("updates a display by id with update_display_data", async () => {
     const exchange = await session.execute(
       'display("first", { id: "progress" });\nconsole.log("between");\ndisplay("second", { id: "progress", update: true })',
     );
-    expect(kinds(exchange.iopub)).toEqual(["status:busy", "execute_input", "display_data", "stream", "update_display_data", "status:idle"]);
+    expect(kinds(exchange.iopub)).toEqual([
+      "status:busy",
+      "execute_input",
+      "display_data",
+      "stream",
+      "update_display_data",
+      "status:idle",
+    ]);
     const [shown, , updated] = exchange.iopub.slice(2);
     expect(dataOf(shown)).toEqual({ "text/plain": "'first'" });
     expect(transientOf(shown)).toEqual({ display_id: "progress" });
@@ -141,7 +150,7 @@ describe("stream output", () => {
 
   it("keeps stdout and stderr interleaved as written while a cell writes a lot", async () => {
     const exchange = await session.execute(
-      'for (let i = 0; i < 300; i++) { console.log(`out ${i}`); if (i % 100 === 99) console.error(`err ${i}`); }',
+      "for (let i = 0; i < 300; i++) { console.log(`out ${i}`); if (i % 100 === 99) console.error(`err ${i}`); }",
     );
     const written = ofType(exchange.iopub, "stream").flatMap((m) =>
       String(m.content.text)

@@ -32,31 +32,34 @@ describe("protocol basics", () => {
     await session?.stop();
   });
 
-  it.each(["shell", "control"] as const)("answers kernel_info_request on %s with the full description", async (channel) => {
-    const exchange = await session.request(channel, "kernel_info_request", {});
-    const content = exchange.reply.content as Record<string, any>;
+  it.each(["shell", "control"] as const)(
+    "answers kernel_info_request on %s with the full description",
+    async (channel) => {
+      const exchange = await session.request(channel, "kernel_info_request", {});
+      const content = exchange.reply.content as Record<string, any>;
 
-    expect(content.status).toBe("ok");
-    expect(protocolAtLeast(content.protocol_version, 5, 3)).toBe(true);
-    expect(protocolAtLeast(exchange.reply.header.version, 5, 3)).toBe(true);
-    expect(content.implementation).toBe("ts-concurrency-kernel");
-    expect(content.implementation_version).toBe(packageVersion);
-    expect(content.language_info).toEqual({
-      name: "typescript",
-      version: typescriptVersion,
-      mimetype: "text/typescript",
-      file_extension: ".ts",
-      codemirror_mode: "typescript",
-      pygments_lexer: "typescript",
-      nbconvert_exporter: "script",
-    });
-    expect(content.banner).toContain(`TypeScript ${typescriptVersion}`);
-    expect(content.help_links.length).toBeGreaterThan(0);
-    for (const link of content.help_links) {
-      expect(link).toEqual({ text: expect.any(String), url: expect.stringMatching(/^https:\/\//) });
-    }
-    expect(kinds(exchange.iopub)).toEqual(["status:busy", "status:idle"]);
-  });
+      expect(content.status).toBe("ok");
+      expect(protocolAtLeast(content.protocol_version, 5, 3)).toBe(true);
+      expect(protocolAtLeast(exchange.reply.header.version, 5, 3)).toBe(true);
+      expect(content.implementation).toBe("ts-concurrency-kernel");
+      expect(content.implementation_version).toBe(packageVersion);
+      expect(content.language_info).toEqual({
+        name: "typescript",
+        version: typescriptVersion,
+        mimetype: "text/typescript",
+        file_extension: ".ts",
+        codemirror_mode: "typescript",
+        pygments_lexer: "typescript",
+        nbconvert_exporter: "script",
+      });
+      expect(content.banner).toContain(`TypeScript ${typescriptVersion}`);
+      expect(content.help_links.length).toBeGreaterThan(0);
+      for (const link of content.help_links) {
+        expect(link).toEqual({ text: expect.any(String), url: expect.stringMatching(/^https:\/\//) });
+      }
+      expect(kinds(exchange.iopub)).toEqual(["status:busy", "status:idle"]);
+    },
+  );
 
   it("answers heartbeats", async () => {
     await expect(session.client.heartbeat(5000)).resolves.toBe(true);
@@ -74,7 +77,11 @@ describe("protocol basics", () => {
       (m) => statusOf(m) === "idle" && (m.parent_header as { msg_type?: string }).msg_type === "comm_open",
       "idle after comm_open",
     );
-    const open = session.client.send("shell", "comm_open", { comm_id: commId, target_name: "no.such.target", data: {} });
+    const open = session.client.send("shell", "comm_open", {
+      comm_id: commId,
+      target_name: "no.such.target",
+      data: {},
+    });
     await idle;
 
     const traffic = session.logFor(open);

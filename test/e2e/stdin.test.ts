@@ -31,7 +31,9 @@ describe("stdin", () => {
 
   it("asks the client with input_request and uses the answer", async () => {
     const asked = answerWith("Ada");
-    const pending = session.startExecute('console.log("about to ask");\nconst name = await input("name? ");\n`hello ${name}`');
+    const pending = session.startExecute(
+      'console.log("about to ask");\nconst name = await input("name? ");\n`hello ${name}`',
+    );
     const exchange = await pending.done;
 
     expect(asked).toHaveLength(1);
@@ -52,7 +54,9 @@ describe("stdin", () => {
 
   it("asks once per call, in order", async () => {
     const asked = answerWith("1", "2");
-    const exchange = await session.execute('const a = await input("a? ");\nconst b = await input("b? ");\nNumber(a) + Number(b)');
+    const exchange = await session.execute(
+      'const a = await input("a? ");\nconst b = await input("b? ");\nNumber(a) + Number(b)',
+    );
     expect(asked.map((request) => request.content.prompt)).toEqual(["a? ", "b? "]);
     expect(resultText(exchange.iopub)).toBe("3");
   });

@@ -45,32 +45,49 @@ describe("top-level await", () => {
 
   it("destructures an awaited object and an awaited Promise.all", async () => {
     expect(await session.value("const { a, b } = await (Promise.resolve({ a: 1, b: 'x' }));\na")).toBe("1");
-    expect(await session.value("const [x, y] = await Promise.all([Promise.resolve(2), Promise.resolve('two')]);\nx")).toBe("2");
+    expect(
+      await session.value("const [x, y] = await Promise.all([Promise.resolve(2), Promise.resolve('two')]);\nx"),
+    ).toBe("2");
     expect(await typeOf("b")).toBe("const b: string");
     expect(await typeOf("y")).toBe("const y: string");
     expect(await session.value("`${a}${b}${x}${y}`")).toBe("'1x2two'");
   });
 
   it("loops with for await over an async generator declared in an earlier cell", async () => {
-    expect(await session.value("async function* count(n: number) { for (let i = 0; i < n; i++) yield i }")).toBeUndefined();
-    expect(await session.value("const seen: number[] = [];\nfor await (const i of count(3)) seen.push(i);\nseen")).toBe("[ 0, 1, 2 ]");
+    expect(
+      await session.value("async function* count(n: number) { for (let i = 0; i < n; i++) yield i }"),
+    ).toBeUndefined();
+    expect(await session.value("const seen: number[] = [];\nfor await (const i of count(3)) seen.push(i);\nseen")).toBe(
+      "[ 0, 1, 2 ]",
+    );
     expect(await typeOf("seen")).toBe("const seen: number[]");
   });
 
   it("awaits in conditions and loop tests", async () => {
-    const cell = "let hits = 0;\nif (await (Promise.resolve(true))) hits++;\nwhile (await Promise.resolve(hits < 3)) hits++;\nhits";
+    const cell =
+      "let hits = 0;\nif (await (Promise.resolve(true))) hits++;\nwhile (await Promise.resolve(hits < 3)) hits++;\nhits";
     expect(await session.value(cell)).toBe("3");
     expect(await typeOf("hits")).toBe("let hits: number");
   });
 
   it("awaits an argument and a method's result", async () => {
-    expect(await session.value("const twice = (n: number) => 2 * n;\nconst t = twice(await (Promise.resolve(21)));\nt")).toBe("42");
-    expect(await session.value("class Box { constructor(readonly v: number) {} async get() { return this.v } }\nconst got = await new Box(4).get();\ngot")).toBe("4");
+    expect(
+      await session.value("const twice = (n: number) => 2 * n;\nconst t = twice(await (Promise.resolve(21)));\nt"),
+    ).toBe("42");
+    expect(
+      await session.value(
+        "class Box { constructor(readonly v: number) {} async get() { return this.v } }\nconst got = await new Box(4).get();\ngot",
+      ),
+    ).toBe("4");
     expect(await typeOf("got")).toBe("const got: number");
   });
 
   it("declares a function and a class next to an await, both usable later", async () => {
-    expect(await session.value("const base = await (Promise.resolve(10));\nfunction plus(n: number) { return base + n }\nclass Counter { n = base }")).toBeUndefined();
+    expect(
+      await session.value(
+        "const base = await (Promise.resolve(10));\nfunction plus(n: number) { return base + n }\nclass Counter { n = base }",
+      ),
+    ).toBeUndefined();
     expect(await session.value("plus(1) + new Counter().n")).toBe("21");
   });
 

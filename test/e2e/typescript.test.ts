@@ -41,12 +41,18 @@ describe("TypeScript across cells and modules", () => {
   };
 
   it("uses types and values declared in an earlier cell", async () => {
-    expect(await session.value("interface Point { x: number; y: number }\nconst origin: Point = { x: 0, y: 0 };")).toBeUndefined();
-    expect(await session.value("const p: Point = { x: 3, y: 4 };\nMath.hypot(p.x - origin.x, p.y - origin.y)")).toBe("5");
+    expect(
+      await session.value("interface Point { x: number; y: number }\nconst origin: Point = { x: 0, y: 0 };"),
+    ).toBeUndefined();
+    expect(await session.value("const p: Point = { x: 3, y: 4 };\nMath.hypot(p.x - origin.x, p.y - origin.y)")).toBe(
+      "5",
+    );
   });
 
   it("declares names that start with underscores, and later cells see them", async () => {
-    expect(await session.value("const __hidden = 1;\nfunction ___three(): number { return __hidden + 1 }\n__hidden")).toBe("1");
+    expect(
+      await session.value("const __hidden = 1;\nfunction ___three(): number { return __hidden + 1 }\n__hidden"),
+    ).toBe("1");
     expect(await session.value("___three() + __hidden")).toBe("3");
   });
 
@@ -70,7 +76,9 @@ describe("TypeScript across cells and modules", () => {
   });
 
   it("supports top-level await", async () => {
-    expect(await session.value("const awaited = await new Promise<number>((r) => setTimeout(() => r(6), 10));\nawaited * 7")).toBe("42");
+    expect(
+      await session.value("const awaited = await new Promise<number>((r) => setTimeout(() => r(6), 10));\nawaited * 7"),
+    ).toBe("42");
     expect(await session.value("awaited")).toBe("6");
   });
 
@@ -79,7 +87,9 @@ describe("TypeScript across cells and modules", () => {
   });
 
   it("imports a local .ts module from the notebook's folder, with its types", async () => {
-    expect(await session.value('import { double, label } from "./helper";\n`${double(21)} ${label}`')).toBe("'42 from helper'");
+    expect(await session.value('import { double, label } from "./helper";\n`${double(21)} ${label}`')).toBe(
+      "'42 from helper'",
+    );
     const { traceback } = await typeError('double("21")');
     expect(traceback).toMatch(/Cell\[\d+\]:1:8: /);
   });
@@ -91,7 +101,9 @@ describe("TypeScript across cells and modules", () => {
   });
 
   it("type-checks console and process against Node's types", async () => {
-    const exchange = await session.execute('console.log(typeof process.version);\nprocess.cwd() === require("path").resolve(".")');
+    const exchange = await session.execute(
+      'console.log(typeof process.version);\nprocess.cwd() === require("path").resolve(".")',
+    );
     expect(exchange.reply.content.status).toBe("ok");
     expect(resultText(exchange.iopub)).toBe("true");
     await typeError("process.notAThing()");
@@ -112,13 +124,25 @@ describe("global type packages", () => {
     const types = join(dir, "node_modules", "@types");
     await mkdir(join(types, "ambient-globals"), { recursive: true });
     await writeFile(join(types, "ambient-globals", "index.d.ts"), "declare const fromAmbientTypes: number;\n");
-    await writeFile(join(types, "ambient-globals", "package.json"), JSON.stringify({ name: "@types/ambient-globals", version: "1.0.0" }));
+    await writeFile(
+      join(types, "ambient-globals", "package.json"),
+      JSON.stringify({ name: "@types/ambient-globals", version: "1.0.0" }),
+    );
     await mkdir(join(types, "plain-lib"), { recursive: true });
     await writeFile(join(types, "plain-lib", "index.d.ts"), "export declare function shout(s: string): string;\n");
-    await writeFile(join(types, "plain-lib", "package.json"), JSON.stringify({ name: "@types/plain-lib", version: "1.0.0" }));
+    await writeFile(
+      join(types, "plain-lib", "package.json"),
+      JSON.stringify({ name: "@types/plain-lib", version: "1.0.0" }),
+    );
     await mkdir(join(dir, "node_modules", "plain-lib"), { recursive: true });
-    await writeFile(join(dir, "node_modules", "plain-lib", "package.json"), JSON.stringify({ name: "plain-lib", version: "1.0.0" }));
-    await writeFile(join(dir, "node_modules", "plain-lib", "index.js"), "exports.shout = (s) => s.toUpperCase() + '!';\n");
+    await writeFile(
+      join(dir, "node_modules", "plain-lib", "package.json"),
+      JSON.stringify({ name: "plain-lib", version: "1.0.0" }),
+    );
+    await writeFile(
+      join(dir, "node_modules", "plain-lib", "index.js"),
+      "exports.shout = (s) => s.toUpperCase() + '!';\n",
+    );
     if (tsconfig) await writeFile(join(dir, "tsconfig.json"), JSON.stringify(tsconfig));
     const session = await KernelSession.start({ cwd: dir });
     sessions.push(session);
@@ -137,7 +161,9 @@ describe("global type packages", () => {
     expect(String(onlyOfType(exchange.iopub, "error").content.evalue)).toContain("Cannot find name 'fromAmbientTypes'");
     expect(await session.value('import { shout } from "plain-lib";\nshout("hi")')).toBe("'HI!'");
     const wrong = await session.execute("shout(1)");
-    expect(String(onlyOfType(wrong.iopub, "error").content.evalue)).toContain("not assignable to parameter of type 'string'");
+    expect(String(onlyOfType(wrong.iopub, "error").content.evalue)).toContain(
+      "not assignable to parameter of type 'string'",
+    );
     expect(await session.value("typeof process.pid")).toBe("'number'");
   });
 

@@ -23,7 +23,8 @@ function mtime(/** @type {string} */ file) {
 function run(/** @type {string} */ what, /** @type {string[]} */ args) {
   const started = Date.now();
   const result = spawnSync("npm", args, { cwd: HERE, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-  if (result.status !== 0) throw new Error(`${what} in test/jupyterlab failed:\n${(result.stdout + result.stderr).slice(-4000)}`);
+  if (result.status !== 0)
+    throw new Error(`${what} in test/jupyterlab failed:\n${(result.stdout + result.stderr).slice(-4000)}`);
   console.log(`${what} in test/jupyterlab: ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
@@ -36,7 +37,9 @@ function buildApp() {
   if (SOURCES.some((f) => mtime(f) > bundle)) run("npm run build", ["run", "build", "--silent"]);
   const version = (/** @type {string} */ name) =>
     JSON.parse(fs.readFileSync(path.join(HERE, "node_modules", name, "package.json"), "utf8")).version;
-  return ["@jupyterlab/application", "@jupyterlab/notebook", "@jupyterlab/apputils", "@rspack/core"].map((n) => `${n} ${version(n)}`).join(", ");
+  return ["@jupyterlab/application", "@jupyterlab/notebook", "@jupyterlab/apputils", "@rspack/core"]
+    .map((n) => `${n} ${version(n)}`)
+    .join(", ");
 }
 
 module.exports = { buildApp };

@@ -24,8 +24,17 @@ const CELL = { declare: 0, live: 1, complete: 2, inspect: 3, spin: 4, after: 5 }
 const INTERRUPT_LIMIT_MS = 1000;
 
 function writeNotebook(/** @type {string} */ file) {
-  const cells = CELLS.map((source, i) => ({ id: `cell-${i}`, cell_type: "code", metadata: {}, source, outputs: [], execution_count: null }));
-  const metadata = { kernelspec: { name: "ts-concurrency", display_name: "TypeScript (concurrency)", language: "typescript" } };
+  const cells = CELLS.map((source, i) => ({
+    id: `cell-${i}`,
+    cell_type: "code",
+    metadata: {},
+    source,
+    outputs: [],
+    execution_count: null,
+  }));
+  const metadata = {
+    kernelspec: { name: "ts-concurrency", display_name: "TypeScript (concurrency)", language: "typescript" },
+  };
   fs.writeFileSync(file, JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata, cells }, null, 1));
 }
 
@@ -40,14 +49,22 @@ function select(/** @type {import("puppeteer-core").Page} */ page, /** @type {nu
 }
 
 /** Runs cell i (Run ▸ Run Selected Cell) and waits until it has its count. */
-async function runCell(/** @type {import("puppeteer-core").Page} */ page, /** @type {number} */ index, timeoutMs = 60_000) {
+async function runCell(
+  /** @type {import("puppeteer-core").Page} */ page,
+  /** @type {number} */ index,
+  timeoutMs = 60_000,
+) {
   await select(page, index);
   await lab.startCommand(page, "notebook:run-cell");
   return waitForCount(page, index, timeoutMs);
 }
 
 /** @returns {Promise<number>} the cell's execution count once it shows one */
-async function waitForCount(/** @type {import("puppeteer-core").Page} */ page, /** @type {number} */ index, /** @type {number} */ timeoutMs) {
+async function waitForCount(
+  /** @type {import("puppeteer-core").Page} */ page,
+  /** @type {number} */ index,
+  /** @type {number} */ timeoutMs,
+) {
   const handle = await page.waitForFunction(
     (index, sel) => {
       const prompt = document.querySelectorAll(sel.codeCell)[index]?.querySelector(sel.inputPrompt)?.textContent ?? "";
@@ -63,7 +80,8 @@ async function waitForCount(/** @type {import("puppeteer-core").Page} */ page, /
 
 function cellText(/** @type {import("puppeteer-core").Page} */ page, /** @type {number} */ index) {
   return page.evaluate(
-    (index, sel) => (document.querySelectorAll(sel.codeCell)[index]?.querySelector(".jp-Cell-outputArea")?.textContent ?? "").trim(),
+    (index, sel) =>
+      (document.querySelectorAll(sel.codeCell)[index]?.querySelector(".jp-Cell-outputArea")?.textContent ?? "").trim(),
     index,
     lab.SELECTORS,
   );
@@ -86,23 +104,31 @@ async function checkInteraction(page, { server, served, out, checks }) {
   await lab.waitForKernelIdle(page, 180_000);
 
   // Live: every distinct drawing of the report while its header still says "running…".
-  await page.evaluate((index, sel) => {
-    const cell = document.querySelectorAll(sel.codeCell)[index];
-    /** @type {Set<string>} */
-    const seen = new Set();
-    // @ts-ignore: kept on window for the test to read
-    window.liveRenders = seen;
-    new MutationObserver(() => {
-      const report = cell.querySelector(sel.reportCandidate);
-      if (report && (report.firstElementChild?.textContent ?? "").includes("running")) seen.add(report.innerHTML);
-    }).observe(cell, { subtree: true, childList: true, characterData: true, attributes: true });
-  }, CELL.live, lab.SELECTORS);
+  await page.evaluate(
+    (index, sel) => {
+      const cell = document.querySelectorAll(sel.codeCell)[index];
+      /** @type {Set<string>} */
+      const seen = new Set();
+      // @ts-ignore: kept on window for the test to read
+      window.liveRenders = seen;
+      new MutationObserver(() => {
+        const report = cell.querySelector(sel.reportCandidate);
+        if (report && (report.firstElementChild?.textContent ?? "").includes("running")) seen.add(report.innerHTML);
+      }).observe(cell, { subtree: true, childList: true, characterData: true, attributes: true });
+    },
+    CELL.live,
+    lab.SELECTORS,
+  );
   await runCell(page, CELL.declare);
   await runCell(page, CELL.live);
   // @ts-ignore: kept on window by the observer above
   const live = await page.evaluate(() => window.liveRenders.size);
   const finished = await cellText(page, CELL.live);
-  checks.check(live >= 2 && !finished.includes("running…"), `%%threads -n 3 (2 s sleeps) drew ${live} different live reports before it ended`, `final: ${finished.slice(0, 120)}`);
+  checks.check(
+    live >= 2 && !finished.includes("running…"),
+    `%%threads -n 3 (2 s sleeps) drew ${live} different live reports before it ended`,
+    `final: ${finished.slice(0, 120)}`,
+  );
 
   // Completion: Tab after "Math." lists its members.
   await cursorAtEnd(page, CELL.complete);
@@ -110,7 +136,9 @@ async function checkInteraction(page, { server, served, out, checks }) {
   const items = await page
     .waitForFunction(
       () => {
-        const found = [...document.querySelectorAll(".jp-Completer .jp-Completer-item")].map((e) => (e.textContent ?? "").trim());
+        const found = [...document.querySelectorAll(".jp-Completer .jp-Completer-item")].map((e) =>
+          (e.textContent ?? "").trim(),
+        );
         return found.length > 0 ? found : false;
       },
       { timeout: 30_000, polling: 100 },
@@ -137,11 +165,18 @@ async function checkInteraction(page, { server, served, out, checks }) {
       { timeout: 30_000, polling: 100 },
     )
     .then((h) => /** @type {Promise<string>} */ (h.jsonValue()))
-    .catch(async () => `nothing matching; it shows: ${await page.evaluate(() => document.querySelector(".jp-Inspector-content")?.textContent ?? "(no inspector)")}`);
+    .catch(
+      async () =>
+        `nothing matching; it shows: ${await page.evaluate(() => document.querySelector(".jp-Inspector-content")?.textContent ?? "(no inspector)")}`,
+    );
   // The page with the inspector open beside the notebook, for a person to look at.
   await page.screenshot({ path: path.join(out, "interaction.png") });
   await lab.command(page, "inspector:close");
-  checks.check(/greeting/.test(help) && /string/.test(help), "the contextual help shows greeting's type (string)", help.slice(0, 200));
+  checks.check(
+    /greeting/.test(help) && /string/.test(help),
+    "the contextual help shows greeting's type (string)",
+    help.slice(0, 200),
+  );
 
   // Interrupt: the ■ command stops a synchronous endless loop, and the next cell runs.
   await select(page, CELL.spin);
@@ -173,7 +208,11 @@ async function checkInteraction(page, { server, served, out, checks }) {
   const counts = [];
   for (const index of [CELL.declare, CELL.live, CELL.after]) counts.push(await runCell(page, index));
   const after = await cellText(page, CELL.after);
-  checks.check(counts.join(",") === "1,2,3" && after.includes("2"), `after Restart the kernel is fresh and runs the notebook again (In [${counts.join("], [")}])`, `output: ${after}`);
+  checks.check(
+    counts.join(",") === "1,2,3" && after.includes("2"),
+    `after Restart the kernel is fresh and runs the notebook again (In [${counts.join("], [")}])`,
+    `output: ${after}`,
+  );
   await lab.closeNotebook(page);
 }
 

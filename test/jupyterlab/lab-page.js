@@ -75,10 +75,16 @@ function command(/** @type {Page} */ page, /** @type {string} */ id, /** @type {
  * `while (true) {}`), and Restart only once its dialog is answered.
  */
 function startCommand(/** @type {Page} */ page, /** @type {string} */ id, /** @type {object} */ args = {}) {
-  return page.evaluate((id, args) => {
-    // @ts-ignore: the app the test build puts on window
-    window.jupyterapp.commands.execute(id, args).catch((/** @type {unknown} */ e) => console.error(`${id} failed: ${e}`));
-  }, id, args);
+  return page.evaluate(
+    (id, args) => {
+      // @ts-ignore: the app the test build puts on window
+      window.jupyterapp.commands
+        .execute(id, args)
+        .catch((/** @type {unknown} */ e) => console.error(`${id} failed: ${e}`));
+    },
+    id,
+    args,
+  );
 }
 
 /**
@@ -133,9 +139,11 @@ function outputTypes(page) {
     const notebook = window.jupyterapp.shell.currentWidget.content;
     return notebook.widgets
       .filter((/** @type {any} */ cell) => cell.model.type === "code")
-      .map((/** @type {any} */ cell) => cell.model.outputs.toJSON().map((/** @type {any} */ o) =>
-        o.output_type === "stream" ? `stream:${o.name}` : o.output_type,
-      ));
+      .map((/** @type {any} */ cell) =>
+        cell.model.outputs
+          .toJSON()
+          .map((/** @type {any} */ o) => (o.output_type === "stream" ? `stream:${o.name}` : o.output_type)),
+      );
   });
 }
 
@@ -143,7 +151,12 @@ function outputTypes(page) {
 async function reportsIn(cell) {
   const reports = [];
   for (const candidate of await cell.$$(SELECTORS.reportCandidate)) {
-    if (await candidate.evaluate((div, lane) => div.querySelector(`${lane} > div`) !== null && !div.hasAttribute("title"), SELECTORS.lane)) {
+    if (
+      await candidate.evaluate(
+        (div, lane) => div.querySelector(`${lane} > div`) !== null && !div.hasAttribute("title"),
+        SELECTORS.lane,
+      )
+    ) {
       reports.push(candidate);
     }
   }

@@ -65,7 +65,13 @@ function runnerOutputTypes(/** @type {string} */ file) {
   const notebook = JSON.parse(fs.readFileSync(file, "utf8"));
   return notebook.cells
     .filter((/** @type {any} */ c) => c.cell_type === "code")
-    .map((/** @type {any} */ c) => mergeStreams((c.outputs ?? []).map((/** @type {any} */ o) => (o.output_type === "stream" ? `stream:${o.name}` : o.output_type))));
+    .map((/** @type {any} */ c) =>
+      mergeStreams(
+        (c.outputs ?? []).map((/** @type {any} */ o) =>
+          o.output_type === "stream" ? `stream:${o.name}` : o.output_type,
+        ),
+      ),
+    );
 }
 
 /** JupyterLab's model joins consecutive outputs of one stream; so does this, for either side. */
@@ -100,7 +106,8 @@ class ContrastTable {
   }
   print() {
     console.log("contrast, lowest ratio (WCAG AA: text ≥ 4.5, graphics ≥ 3):");
-    for (const [row, low] of this.rows) console.log(`  ${row.padEnd(40)} text ${low.text.toFixed(2)}  graphics ${low.graphic.toFixed(2)}`);
+    for (const [row, low] of this.rows)
+      console.log(`  ${row.padEnd(40)} text ${low.text.toFixed(2)}  graphics ${low.graphic.toFixed(2)}`);
   }
 }
 
@@ -118,7 +125,10 @@ async function checkThemes(page, reports, { checks, table, row, shot }) {
     checks.check(
       result.count > 0 && result.failing.length === 0,
       `${row}: every report reaches WCAG AA contrast in JupyterLab ${theme}`,
-      result.failing.slice(0, 8).map((m) => `${m.what} ${m.ratio.toFixed(2)} (${m.fg} on ${m.bg})`).join("; "),
+      result.failing
+        .slice(0, 8)
+        .map((m) => `${m.what} ${m.ratio.toFixed(2)} (${m.fg} on ${m.bg})`)
+        .join("; "),
     );
     if (reports.length > 0) {
       const file = `${shot}-${theme}.png`;
@@ -159,14 +169,28 @@ async function runNotebook(page, { url, notebook, runnerFile, timeoutMs, out, ch
   const types = (await lab.outputTypes(page)).map(mergeStreams);
   const wanted = runnerOutputTypes(runnerFile);
   const differ = wanted
-    .map((w, i) => (JSON.stringify(w) === JSON.stringify(types[i]) ? null : `cell ${i + 1}: runner ${w.join(",") || "none"}, JupyterLab ${(types[i] ?? []).join(",") || "none"}`))
+    .map((w, i) =>
+      JSON.stringify(w) === JSON.stringify(types[i])
+        ? null
+        : `cell ${i + 1}: runner ${w.join(",") || "none"}, JupyterLab ${(types[i] ?? []).join(",") || "none"}`,
+    )
     .filter(Boolean);
-  checks.check(types.length === wanted.length && differ.length === 0, `${name}: output types per cell are the headless runner's`, differ.join("; "));
+  checks.check(
+    types.length === wanted.length && differ.length === 0,
+    `${name}: output types per cell are the headless runner's`,
+    differ.join("; "),
+  );
   const outPrompts = views.flatMap((v, i) =>
-    types[i].flatMap((t, k) => (t === "execute_result" && v.outPrompts[k] !== `[${v.count}]:` ? [`cell ${i + 1}: "${v.outPrompts[k]}"`] : [])),
+    types[i].flatMap((t, k) =>
+      t === "execute_result" && v.outPrompts[k] !== `[${v.count}]:` ? [`cell ${i + 1}: "${v.outPrompts[k]}"`] : [],
+    ),
   );
   const results = types.flat().filter((t) => t === "execute_result").length;
-  checks.check(results > 0 && outPrompts.length === 0, `${name}: ${results} results under their Out[n] prompt`, outPrompts.join("; "));
+  checks.check(
+    results > 0 && outPrompts.length === 0,
+    `${name}: ${results} results under their Out[n] prompt`,
+    outPrompts.join("; "),
+  );
 
   const reports = [];
   const problems = [];
@@ -174,11 +198,14 @@ async function runNotebook(page, { url, notebook, runnerFile, timeoutMs, out, ch
     const want = expected[i]?.reports ?? [];
     const drawn = await lab.reportsIn(cell);
     const plain = await lab.plainTextReports(cell);
-    if (drawn.length !== want.length || plain > 0) problems.push(`cell ${i + 1}: ${drawn.length} HTML reports of ${want.length}, ${plain} as plain text`);
+    if (drawn.length !== want.length || plain > 0)
+      problems.push(`cell ${i + 1}: ${drawn.length} HTML reports of ${want.length}, ${plain} as plain text`);
     for (const [k, report] of drawn.entries()) {
       const view = await lab.describeReport(report);
       if (view.header.includes("running…") || view.lanes === 0 || view.painted !== view.lanes) {
-        problems.push(`cell ${i + 1} report ${k + 1}: "${view.header}", ${view.painted} of ${view.lanes} lanes painted`);
+        problems.push(
+          `cell ${i + 1} report ${k + 1}: "${view.header}", ${view.painted} of ${view.lanes} lanes painted`,
+        );
       }
       reports.push(report);
     }
@@ -188,7 +215,12 @@ async function runNotebook(page, { url, notebook, runnerFile, timeoutMs, out, ch
     `${name}: ${reports.length} timing reports drawn from text/html, finished, every lane painted`,
     problems.join("; ") || "none drawn",
   );
-  await checkThemes(page, reports, { checks, table, row: `JupyterLab: ${name}`, shot: path.join(out, `${path.basename(name, ".ipynb")}-report`) });
+  await checkThemes(page, reports, {
+    checks,
+    table,
+    row: `JupyterLab: ${name}`,
+    shot: path.join(out, `${path.basename(name, ".ipynb")}-report`),
+  });
   await lab.closeNotebook(page);
 }
 
@@ -203,12 +235,23 @@ async function checkShared(page, { url, notebook, out, checks, table }) {
   await lab.openLab(page, url, START_TIMEOUT_MS);
   const trusted = await page.evaluate(() =>
     // @ts-ignore: the app the test build puts on window
-    window.jupyterapp.shell.currentWidget.content.widgets.some((/** @type {any} */ c) => c.model.type === "code" && c.model.trusted),
+    window.jupyterapp.shell.currentWidget.content.widgets.some(
+      (/** @type {any} */ c) => c.model.type === "code" && c.model.trusted,
+    ),
   );
   await lab.waitForSavedReports(page, want, 60_000);
   const reports = (await Promise.all((await lab.codeCells(page)).map(lab.reportsIn))).flat();
-  checks.check(!trusted && reports.length === want && want > 0, `shared ${name}: untrusted, its ${want} reports drawn from text/html`, `trusted: ${trusted}, ${reports.length} drawn`);
-  await checkThemes(page, reports, { checks, table, row: `JupyterLab untrusted: ${name}`, shot: path.join(out, `shared-${path.basename(name, ".ipynb")}-report`) });
+  checks.check(
+    !trusted && reports.length === want && want > 0,
+    `shared ${name}: untrusted, its ${want} reports drawn from text/html`,
+    `trusted: ${trusted}, ${reports.length} drawn`,
+  );
+  await checkThemes(page, reports, {
+    checks,
+    table,
+    row: `JupyterLab untrusted: ${name}`,
+    shot: path.join(out, `shared-${path.basename(name, ".ipynb")}-report`),
+  });
   await lab.closeNotebook(page);
 }
 
@@ -221,7 +264,13 @@ async function checkExport(page, { notebook, work, env, out, checks, table }) {
   const name = path.basename(notebook);
   const want = expectedCells(notebook).reduce((n, c) => n + c.reports.length, 0);
   for (const theme of THEMES) {
-    const file = exportHtml(process.env.JUPYTER_PYTHON || "/usr/bin/python3", notebook, theme, path.join(work, "nbconvert"), env);
+    const file = exportHtml(
+      process.env.JUPYTER_PYTHON || "/usr/bin/python3",
+      notebook,
+      theme,
+      path.join(work, "nbconvert"),
+      env,
+    );
     await openExport(page, file);
     const reports = await reportsInExport(page);
     const result = await measureReports(reports);
@@ -230,7 +279,10 @@ async function checkExport(page, { notebook, work, env, out, checks, table }) {
     checks.check(
       reports.length === want && result.count > 0 && result.failing.length === 0,
       `nbconvert lab ${theme} export of ${name}: ${reports.length} of ${want} reports drawn from HTML, all at WCAG AA contrast`,
-      result.failing.slice(0, 8).map((m) => `${m.what} ${m.ratio.toFixed(2)} (${m.fg} on ${m.bg})`).join("; "),
+      result.failing
+        .slice(0, 8)
+        .map((m) => `${m.what} ${m.ratio.toFixed(2)} (${m.fg} on ${m.bg})`)
+        .join("; "),
     );
     if (reports.length > 0) {
       const shot = path.join(out, `nbconvert-${path.basename(name, ".ipynb")}-report-${theme}.png`);
@@ -287,7 +339,8 @@ async function main() {
     const served = path.join(work, "notebooks");
     // Two copies of the folder (a notebook may import files beside it): one to run, stripped of
     // outputs, and one as committed, to open as a shared notebook.
-    for (const copy of ["run", "shared"]) fs.cpSync(path.join(ROOT, "notebooks"), path.join(served, copy), { recursive: true, dereference: true });
+    for (const copy of ["run", "shared"])
+      fs.cpSync(path.join(ROOT, "notebooks"), path.join(served, copy), { recursive: true, dereference: true });
     for (const nb of notebooks) writeUnexecutedCopy(nb, path.join(served, "run", path.basename(nb)));
     const runnerFiles = notebooks.map((nb) => runnerCopy(nb, options.runnerDir, work));
 
@@ -309,15 +362,33 @@ async function main() {
 
     for (const [i, notebook] of notebooks.entries()) {
       const url = server.url(`run/${path.basename(notebook)}`);
-      await runNotebook(page, { url, notebook, runnerFile: runnerFiles[i], timeoutMs: options.timeoutMs, out: options.out, checks, table });
+      await runNotebook(page, {
+        url,
+        notebook,
+        runnerFile: runnerFiles[i],
+        timeoutMs: options.timeoutMs,
+        out: options.out,
+        checks,
+        table,
+      });
     }
     await checkInteraction(page, { server, served, out: options.out, checks });
     for (const notebook of notebooks) {
-      await checkShared(page, { url: server.url(`shared/${path.basename(notebook)}`), notebook, out: options.out, checks, table });
+      await checkShared(page, {
+        url: server.url(`shared/${path.basename(notebook)}`),
+        notebook,
+        out: options.out,
+        checks,
+        table,
+      });
     }
     for (const notebook of notebooks) await checkExport(page, { notebook, work, env, out: options.out, checks, table });
   } catch (error) {
-    checks.check(false, "the JupyterLab test ran to the end", error instanceof Error ? error.stack ?? error.message : String(error));
+    checks.check(
+      false,
+      "the JupyterLab test ran to the end",
+      error instanceof Error ? (error.stack ?? error.message) : String(error),
+    );
   } finally {
     await cleanUp();
   }

@@ -43,14 +43,23 @@ afterAll(() => {
 // What the notebook got
 
 function streams(messages: Message[]): string {
-  return ofType(messages, "stream").map((m) => String(m.content.text)).join("");
+  return ofType(messages, "stream")
+    .map((m) => String(m.content.text))
+    .join("");
 }
 
 /** The final state of the cell's timing report. */
 function timing(ex: Exchange): TimingMetadata {
   const reports = ex.iopub.filter((m) => ["display_data", "update_display_data"].includes(m.header.msg_type));
   const last = reports[reports.length - 1];
-  return (last?.content.metadata as { timing: TimingMetadata } | undefined)?.timing ?? { executor: "serial", wall_ms: 0, cpu_ms: null, tasks: [] };
+  return (
+    (last?.content.metadata as { timing: TimingMetadata } | undefined)?.timing ?? {
+      executor: "serial",
+      wall_ms: 0,
+      cpu_ms: null,
+      tasks: [],
+    }
+  );
 }
 
 function statuses(ex: Exchange): string[] {
@@ -82,7 +91,8 @@ async function outputShows(pending: Pending, needles: string[], timeoutMs = 30_0
   for (;;) {
     const text = streams(pending.received());
     if (needles.every((n) => text.includes(n))) return text;
-    if (Date.now() > deadline) throw new Error(`no ${JSON.stringify(needles)} in the output; got ${JSON.stringify(text)}`);
+    if (Date.now() > deadline)
+      throw new Error(`no ${JSON.stringify(needles)} in the output; got ${JSON.stringify(text)}`);
     await pause(20);
   }
 }
@@ -199,7 +209,9 @@ describe("faults in tasks", () => {
 
     it("process.exit(3) in a task fails that task by name and nothing else", async () => {
       const ex = await faultCell(magic, "process.exit(3);");
-      expect(errorText(ex)).toMatch(/^error \w+: 1 of 3 tasks failed; first: task 1: \w+: the task called process\.exit\(3\)/);
+      expect(errorText(ex)).toMatch(
+        /^error \w+: 1 of 3 tasks failed; first: task 1: \w+: the task called process\.exit\(3\)/,
+      );
       expect(errorText(ex)).toMatch(/\[task 1\] \w+: the task called process\.exit\(3\)/);
       // Said once: the task's number comes from the cell's error, not again from the message.
       expect(errorText(ex)).not.toMatch(/task 1[^\n]*task 1/);
@@ -214,15 +226,24 @@ describe("faults in tasks", () => {
 
     it("an unawaited rejected promise fails the task that made it", async () => {
       const ex = await faultCell(magic, 'Promise.reject(new Error("y unawaited"));');
-      expect(errorText(ex)).toMatch(/\[task 1\] Error: y unawaited \(unhandled rejection: a promise the task did not await\)/);
+      expect(errorText(ex)).toMatch(
+        /\[task 1\] Error: y unawaited \(unhandled rejection: a promise the task did not await\)/,
+      );
       expect(statuses(ex)).toEqual(["ok", "error", "ok"]);
     });
   });
 
   describe.each(POOLS)("%%%s", (magic) => {
     it("a task that exhausts its heap under --memory 64mb is reported as out of memory; the pool replaces its worker", async () => {
-      const ex = await faultCell(magic, "const hoard = []; for (;;) hoard.push(new Array(1e6).fill(task.i));", "--memory 64mb", 2);
-      expect(errorText(ex)).toMatch(/\[task 2\] WorkerCrashed: the task ran out of memory: its worker reached the --memory 64mb limit this cell set/);
+      const ex = await faultCell(
+        magic,
+        "const hoard = []; for (;;) hoard.push(new Array(1e6).fill(task.i));",
+        "--memory 64mb",
+        2,
+      );
+      expect(errorText(ex)).toMatch(
+        /\[task 2\] WorkerCrashed: the task ran out of memory: its worker reached the --memory 64mb limit this cell set/,
+      );
       if (magic === "processes") expect(errorText(ex)).toMatch(/\[task 2\] {3}FATAL ERROR: .*heap out of memory/);
       expect(statuses(ex)).toEqual(["ok", "ok", "crashed"]);
     });
@@ -235,7 +256,9 @@ describe("faults in tasks", () => {
       const lost = lostTasks(ex, [0, 2]);
       const survived = (await carriesOn(magic)) && ex.reply.content.status === "error";
       tallies.faults.record(survived, lost);
-      expect(errorText(ex)).toMatch(/^error TimeoutError: timed out after 1000 ms: 1 of 3 tasks did not finish \(task 1\)/);
+      expect(errorText(ex)).toMatch(
+        /^error TimeoutError: timed out after 1000 ms: 1 of 3 tasks did not finish \(task 1\)/,
+      );
       expect(statuses(ex)).toEqual(["ok", "cancelled", "ok"]);
       expect(lost).toBe(0);
       expect(survived).toBe(true);
@@ -288,18 +311,24 @@ describe("faults in tasks", () => {
 
   it("--memory takes sizes, refuses bad ones by name, is listed in the help, and is refused on the kernel's thread", async () => {
     const bad = await session.execute("%%threads --memory lots\nreturn 1;");
-    expect(errorText(bad)).toMatch(/^error UsageError: --memory takes a heap size from 16mb to 1024g, such as 64mb, 512m or 1g, not 'lots'/);
+    expect(errorText(bad)).toMatch(
+      /^error UsageError: --memory takes a heap size from 16mb to 1024g, such as 64mb, 512m or 1g, not 'lots'/,
+    );
     const small = await session.execute("%%processes --memory 4mb\nreturn 1;");
     expect(errorText(small)).toMatch(/^error UsageError: --memory takes a heap size from 16mb/);
     const onMain = await session.execute("%%async --memory 64mb\nreturn 1;");
-    expect(errorText(onMain)).toMatch(/^error UsageError: --memory caps each worker's heap, but %%async runs its tasks on the kernel's own thread/);
+    expect(errorText(onMain)).toMatch(
+      /^error UsageError: --memory caps each worker's heap, but %%async runs its tasks on the kernel's own thread/,
+    );
     const help = await session.execute("%%threads?");
     expect(streams(help.iopub)).toMatch(/--memory SIZE +cap each worker's heap, 16mb to 1024g, e\.g\. 64mb or 1g/);
   });
 
   it.each(POOLS)("%%%s: workers with another heap limit than the cell's are never reused", async (magic) => {
     const limits = async (options: string) => {
-      const ex = await session.execute(`%%${magic} -n 2 ${options}\nreturn Math.round(require("v8").getHeapStatistics().heap_size_limit / 2 ** 20);`);
+      const ex = await session.execute(
+        `%%${magic} -n 2 ${options}\nreturn Math.round(require("v8").getHeapStatistics().heap_size_limit / 2 ** 20);`,
+      );
       return (resultText(ex) ?? "").match(/\d+/g)?.map(Number) ?? [];
     };
     const capped = await limits("--memory 64mb");
@@ -340,18 +369,25 @@ describe("faults in tasks", () => {
 
     const pending = session.startExecute(`%%threads -n 2\nconsole.log("spinning", task.i);\nwhile (true) {}`);
     await outputShows(pending, ["[task 0] spinning 0", "[task 1] spinning 1"]);
-    const storm = Array.from({ length: 50 }, () => session.client.start("control", "interrupt_request", {}, { timeoutMs: 30_000 }).done);
+    const storm = Array.from(
+      { length: 50 },
+      () => session.client.start("control", "interrupt_request", {}, { timeoutMs: 30_000 }).done,
+    );
     const replies = await Promise.allSettled(storm);
-    const answered = replies.filter((r) => r.status === "fulfilled" && (r.value.reply.content as { status?: string }).status === "ok").length;
+    const answered = replies.filter(
+      (r) => r.status === "fulfilled" && (r.value.reply.content as { status?: string }).status === "ok",
+    ).length;
     const ex = await pending.done;
 
     const plain = await session.value("kept + 1");
     const againValue = resultText(await session.execute("%%threads -n 2\nreturn task.i * 2;"));
     // Terminated threads are joined a moment after their exit event: give the count time to settle.
     let after = threadCount(kernelPid);
-    for (const deadline = Date.now() + 5000; after > before && Date.now() < deadline; after = threadCount(kernelPid)) await pause(100);
+    for (const deadline = Date.now() + 5000; after > before && Date.now() < deadline; after = threadCount(kernelPid))
+      await pause(100);
 
-    const survived = ex.reply.content.status === "error" && plain === "42" && againValue === "[ 0, 2 ]" && after <= before;
+    const survived =
+      ex.reply.content.status === "error" && plain === "42" && againValue === "[ 0, 2 ]" && after <= before;
     tallies.storm.record(survived, 50 - answered);
     expect(answered).toBe(50);
     expect(errorText(ex)).toMatch(/^error KeyboardInterrupt: interrupted: 2 of 2 tasks did not finish/);
@@ -397,7 +433,9 @@ describe("the kernel's own death", () => {
       "const [command, ...args] = process.argv.slice(1);",
       'spawn(command, args, { stdio: "inherit" }).on("exit", (code) => process.exit(code ?? 1));',
     ].join(" ");
-    const session = await KernelSession.start({ argv: [process.execPath, "-e", launcher, "--", process.execPath, CLI, "kernel", "{connection_file}"] });
+    const session = await KernelSession.start({
+      argv: [process.execPath, "-e", launcher, "--", process.execPath, CLI, "kernel", "{connection_file}"],
+    });
     try {
       const launcherPid = session.kernel.child.pid!;
       const [kernelPid] = childrenOf(launcherPid);
@@ -434,10 +472,16 @@ describe("shutdown_request while tasks run", () => {
 
       const exited = exitOf(session.kernel.child);
       const sentAt = Date.now();
-      const { reply } = await session.client.start("control", "shutdown_request", { restart: false }, { awaitIdle: false, timeoutMs: 10_000 }).done;
+      const { reply } = await session.client.start(
+        "control",
+        "shutdown_request",
+        { restart: false },
+        { awaitIdle: false, timeoutMs: 10_000 },
+      ).done;
       const exit = await within(exited, 10_000);
       const tookMs = exit ? exit.at - sentAt : Infinity;
-      const leftover = (await goneWithin(children, Math.max(0, GONE_POLL_MS - (Date.now() - sentAt)), sentAt)) === undefined;
+      const leftover =
+        (await goneWithin(children, Math.max(0, GONE_POLL_MS - (Date.now() - sentAt)), sentAt)) === undefined;
       const survivors = children.filter((p) => !isGone(p)).length;
 
       const survived = reply.content.status === "ok" && exit?.code === 0 && tookMs <= GONE_WITHIN_MS && !leftover;

@@ -151,7 +151,11 @@ describe("signatures", () => {
 
   const wrongKey = createSigner("hmac-sha256", "not-the-kernel-key");
   // With no routing identities, frames are: delimiter, signature, header, parent, metadata, content.
-  const withSignature = (frames: Buffer[], signature: string) => [frames[0], Buffer.from(signature), ...frames.slice(2)];
+  const withSignature = (frames: Buffer[], signature: string) => [
+    frames[0],
+    Buffer.from(signature),
+    ...frames.slice(2),
+  ];
   const digest = (frames: Buffer[]) => frames[1].toString("utf8");
   const flipLast = (text: string) => text.replace(/.$/, (c) => (c === "0" ? "1" : "0"));
 
@@ -160,7 +164,11 @@ describe("signatures", () => {
     ["with a truncated digest", "bad signature", (_r, f) => withSignature(f, digest(f).slice(0, 32))],
     ["with one digit of the digest changed", "bad signature", (_r, f) => withSignature(f, flipLast(digest(f)))],
     ["with the digest in upper case", "bad signature", (_r, f) => withSignature(f, digest(f).toUpperCase())],
-    ["with an empty signature, though the connection file has a key", "missing signature", (_r, f) => withSignature(f, "")],
+    [
+      "with an empty signature, though the connection file has a key",
+      "missing signature",
+      (_r, f) => withSignature(f, ""),
+    ],
     [
       "whose content was altered after signing",
       "bad signature",
@@ -343,7 +351,9 @@ describe("fuzz", () => {
         const range = `#${start}..#${start + sent - 1}`;
         if (!beating) problems.push(`no heartbeat after messages ${range}`);
         if (!alive) {
-          problems.push(`kernel lost after messages ${range}; its stderr ends:\n${session.kernel.stderr().slice(-3000)}`);
+          problems.push(
+            `kernel lost after messages ${range}; its stderr ends:\n${session.kernel.stderr().slice(-3000)}`,
+          );
         }
       }
       expect(problems).toEqual([]);

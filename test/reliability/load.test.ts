@@ -187,7 +187,7 @@ interface Settled {
 async function settledMemory(): Promise<Settled> {
   const [heapKb, heapsKb] = (await session.value(COLLECT_EVERYWHERE))!.match(/\d+/g)!.map(Number);
   let rssKb = kernelMemory().rssKb;
-  for (const until = Date.now() + SETTLE_MS; Date.now() < until; ) {
+  for (const until = Date.now() + SETTLE_MS; Date.now() < until;) {
     await new Promise((resolve) => setTimeout(resolve, 100));
     rssKb = Math.min(rssKb, kernelMemory().rssKb);
   }
@@ -229,7 +229,10 @@ function lifecycleProblem(request: Message, reply: Message, iopub: Message[]): s
   if (sequence[0] !== "status:busy" || sequence[sequence.length - 1] !== "status:idle") {
     return `statuses out of place: ${sequence.join(", ")}`;
   }
-  const statuses = session.logFor(request).map(statusOf).filter((s) => s !== undefined);
+  const statuses = session
+    .logFor(request)
+    .map(statusOf)
+    .filter((s) => s !== undefined);
   if (statuses.join() !== "busy,idle") return `statuses published for it: ${statuses.join(", ")}`;
   return undefined;
 }
@@ -251,7 +254,9 @@ function timingOf(iopub: Message[]): TimingMetadata | undefined {
 
 function reportText(iopub: Message[]): string {
   const reports = iopub.filter((m) => ["display_data", "update_display_data"].includes(m.header.msg_type));
-  return String((reports[reports.length - 1]?.content.data as Record<string, unknown> | undefined)?.["text/plain"] ?? "");
+  return String(
+    (reports[reports.length - 1]?.content.data as Record<string, unknown> | undefined)?.["text/plain"] ?? "",
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -305,7 +310,8 @@ function loadCell(i: number): LoadCell {
     case 2:
       return {
         code: `display({ cell: "${tag}" });\ndisplay.html("<b>${tag}</b>");`,
-        check: (iopub) => (displays(iopub).length === 2 ? undefined : `${displays(iopub).length} display_data, expected 2`),
+        check: (iopub) =>
+          displays(iopub).length === 2 ? undefined : `${displays(iopub).length} display_data, expected 2`,
       };
     default:
       // Named displays, updated in place: whatever the kernel keeps per display id must not pile up.
@@ -376,9 +382,11 @@ describe("1M lines", () => {
     "delivers every line of a million, in order, with the kernel's memory held by back-pressure",
     async () => {
       await settledMemory();
-      const { value: outcome, baseKb, growthKb } = await peakGrowthKb(() =>
-        runCell(`for (let i = 0; i < ${MILLION}; i++) console.log(i);`, FLOOD_TIMEOUT_MS),
-      );
+      const {
+        value: outcome,
+        baseKb,
+        growthKb,
+      } = await peakGrowthKb(() => runCell(`for (let i = 0; i < ${MILLION}; i++) console.log(i);`, FLOOD_TIMEOUT_MS));
       const lines = streamText(outcome.iopub, "stdout").split("\n");
       expect(lines.pop()).toBe("");
       const delivered = inOrder(lines);
@@ -387,7 +395,10 @@ describe("1M lines", () => {
         `load: 1M lines: ${delivered} in order in ${streams} stream messages; ` +
           `kernel rss ${mb(baseKb)} MB before, peak +${mb(growthKb)} MB\n`,
       );
-      tallies.million.record(outcome.problem === undefined && delivered === MILLION, outcome.lost + (MILLION - delivered));
+      tallies.million.record(
+        outcome.problem === undefined && delivered === MILLION,
+        outcome.lost + (MILLION - delivered),
+      );
 
       expect(outcome.problem).toBeUndefined();
       expect(lines.length).toBe(MILLION);
@@ -434,7 +445,11 @@ describe("task lines", () => {
       await settledMemory();
 
       const body = `for (let i = 0; i < ${LINES_PER_TASK}; i++) console.log(i);\nreturn task.i;`;
-      const { value: outcome, baseKb, growthKb } = await peakGrowthKb(() => runCell(`${header}\n${body}`, FLOOD_TIMEOUT_MS));
+      const {
+        value: outcome,
+        baseKb,
+        growthKb,
+      } = await peakGrowthKb(() => runCell(`${header}\n${body}`, FLOOD_TIMEOUT_MS));
       const { inSequence, perTask, stray } = taskSequences(streamText(outcome.iopub, "stdout"));
       const expected = TASKS * LINES_PER_TASK;
       process.stderr.write(

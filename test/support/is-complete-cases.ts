@@ -3,7 +3,10 @@
  * (`complete`), wait for another line with this indent (`incomplete`), or refuse it (`invalid`).
  * Shared by the classifier's unit test and the end-to-end test against the running kernel.
  */
-export type IsCompleteCase = [code: string, reply: { status: "complete" } | { status: "incomplete"; indent: string } | { status: "invalid" }];
+export type IsCompleteCase = [
+  code: string,
+  reply: { status: "complete" } | { status: "incomplete"; indent: string } | { status: "invalid" },
+];
 
 const complete = { status: "complete" } as const;
 const invalid = { status: "invalid" } as const;

@@ -8,7 +8,18 @@ type Row = [where: string, start: number | null, end: number | null, cpu: number
 
 export function task(i: number, [where, start, end, cpu]: Row, extra: Partial<TaskTiming> = {}): TaskTiming {
   const status: TaskStatus = start === null ? "queued" : end === null ? "running" : "ok";
-  return { i, where, slot: i, queued_ms: 0, start_ms: start, end_ms: end, cpu_ms: cpu, startup_ms: null, status, ...extra };
+  return {
+    i,
+    where,
+    slot: i,
+    queued_ms: 0,
+    start_ms: start,
+    end_ms: end,
+    cpu_ms: cpu,
+    startup_ms: null,
+    status,
+    ...extra,
+  };
 }
 
 export function report(
@@ -42,19 +53,44 @@ const SERIAL_SLEEP_WALL = 803;
 export const serialCpu = report(
   "serial",
   "(no magic) for-loop · countPrimes(3e6)",
-  [["main", 0.1, 332, 330], ["main", 332, 664, 329], ["main", 665, 997, 332], ["main", 997, 1328, 328]],
+  [
+    ["main", 0.1, 332, 330],
+    ["main", 332, 664, 329],
+    ["main", 665, 997, 332],
+    ["main", 997, 1328, 328],
+  ],
   { wall_ms: SERIAL_CPU_WALL, cpu_ms: 1329 },
 );
 
 export const asyncCpu = report(
   "async",
   "%%async -n 4 · countPrimes(3e6)",
-  [["main", 0.8, 1327, 332], ["main", 332, 1328, 331], ["main", 663, 1328, 332], ["main", 995, 1328, 332]],
+  [
+    ["main", 0.8, 1327, 332],
+    ["main", 332, 1328, 331],
+    ["main", 663, 1328, 332],
+    ["main", 995, 1328, 332],
+  ],
   { wall_ms: 1328, cpu_ms: 1327, serial_wall_ms: SERIAL_CPU_WALL },
   [
-    { on_cpu: [[0.8, 332], [1326.5, 1327]] },
-    { on_cpu: [[332, 663], [1327, 1327.5]] },
-    { on_cpu: [[663, 995], [1327.5, 1328]] },
+    {
+      on_cpu: [
+        [0.8, 332],
+        [1326.5, 1327],
+      ],
+    },
+    {
+      on_cpu: [
+        [332, 663],
+        [1327, 1327.5],
+      ],
+    },
+    {
+      on_cpu: [
+        [663, 995],
+        [1327.5, 1328],
+      ],
+    },
     { on_cpu: [[995, 1326.5]] },
   ],
 );
@@ -75,14 +111,24 @@ export const threadsCpu = report("threads", "%%threads -n 4 · countPrimes(3e6)"
 export const processesCpu = report(
   "processes",
   "%%processes -n 4 · countPrimes(3e6)",
-  [["pid 14625", 2.5, 689, 332], ["pid 14626", 0.7, 592, 360], ["pid 14627", 4.0, 716, 341], ["pid 14628", 0.6, 704, 361]],
+  [
+    ["pid 14625", 2.5, 689, 332],
+    ["pid 14626", 0.7, 592, 360],
+    ["pid 14627", 4.0, 716, 341],
+    ["pid 14628", 0.6, 704, 361],
+  ],
   { wall_ms: 717, cpu_ms: 1394, serial_wall_ms: SERIAL_CPU_WALL },
 );
 
 export const processesCold = report(
   "processes",
   "%%processes -n 4 (cold: first use) · countPrimes(3e6)",
-  [["pid 14653", 168, 848, 338], ["pid 14654", 172, 835, 333], ["pid 14655", 153, 823, 333], ["pid 14656", 181, 853, 340]],
+  [
+    ["pid 14653", 168, 848, 338],
+    ["pid 14654", 172, 835, 333],
+    ["pid 14655", 153, 823, 333],
+    ["pid 14656", 181, 853, 340],
+  ],
   { wall_ms: 859, cpu_ms: 1343, serial_wall_ms: SERIAL_CPU_WALL },
   [{ startup_ms: 166 }, { startup_ms: 170 }, { startup_ms: 151 }, { startup_ms: 180 }],
 );
@@ -90,17 +136,32 @@ export const processesCold = report(
 export const serialSleep = report(
   "serial",
   "(no magic) for-loop · await sleep(200)",
-  [["main", 0.2, 201, 0.6], ["main", 201, 401, 0.1], ["main", 401, 602, 0.1], ["main", 602, 802, 0.5]],
+  [
+    ["main", 0.2, 201, 0.6],
+    ["main", 201, 401, 0.1],
+    ["main", 401, 602, 0.1],
+    ["main", 602, 802, 0.5],
+  ],
   { wall_ms: SERIAL_SLEEP_WALL, cpu_ms: 2.0 },
 );
 
 export const asyncSleep = report(
   "async",
   "%%async -n 4 · await sleep(200)",
-  [["main", 0.2, 201, 0.2], ["main", 0.3, 201, 0.05], ["main", 0.3, 201, 0.04], ["main", 0.3, 201, 0.05]],
+  [
+    ["main", 0.2, 201, 0.2],
+    ["main", 0.3, 201, 0.05],
+    ["main", 0.3, 201, 0.04],
+    ["main", 0.3, 201, 0.05],
+  ],
   { wall_ms: 201.2, cpu_ms: 1.0, serial_wall_ms: SERIAL_SLEEP_WALL },
   [
-    { on_cpu: [[0.2, 0.3], [200.9, 201]] },
+    {
+      on_cpu: [
+        [0.2, 0.3],
+        [200.9, 201],
+      ],
+    },
     { on_cpu: [[0.3, 0.35]] },
     { on_cpu: [[0.35, 0.39]] },
     { on_cpu: [[200.95, 201]] },
@@ -110,7 +171,12 @@ export const asyncSleep = report(
 export const threadsSleep = report(
   "threads",
   "%%threads -n 4 · await sleep(200)",
-  [["thread 2", 0.5, 201, 0.3], ["thread 3", 0.5, 201, 0.4], ["thread 4", 0.7, 201, 0.2], ["thread 5", 0.8, 201, 0.2]],
+  [
+    ["thread 2", 0.5, 201, 0.3],
+    ["thread 3", 0.5, 201, 0.4],
+    ["thread 4", 0.7, 201, 0.2],
+    ["thread 5", 0.8, 201, 0.2],
+  ],
   { wall_ms: 201.6, cpu_ms: 1.1, serial_wall_ms: SERIAL_SLEEP_WALL },
 );
 
@@ -118,21 +184,26 @@ export const threadsSleep = report(
 export const asyncBlocking = report(
   "async",
   "%%async -n 4 · Atomics.wait 200 ms",
-  [["main", 0.2, 201, 0.1], ["main", 201, 401, 0.1], ["main", 401, 602, 0.1], ["main", 602, 802, 0.1]],
-  { wall_ms: 802.4, cpu_ms: 0.4 },
   [
-    { on_cpu: [[0.2, 200.9]] },
-    { on_cpu: [[201, 400.9]] },
-    { on_cpu: [[401, 601.8]] },
-    { on_cpu: [[602, 801.9]] },
+    ["main", 0.2, 201, 0.1],
+    ["main", 201, 401, 0.1],
+    ["main", 401, 602, 0.1],
+    ["main", 602, 802, 0.1],
   ],
+  { wall_ms: 802.4, cpu_ms: 0.4 },
+  [{ on_cpu: [[0.2, 200.9]] }, { on_cpu: [[201, 400.9]] }, { on_cpu: [[401, 601.8]] }, { on_cpu: [[602, 801.9]] }],
 );
 
 /** -w 2 on 2 cores: tasks 2 and 3 wait for a free worker. */
 export const threadsQueued = report(
   "threads",
   "%%threads -n 4 -w 2 · countPrimes(3e6)",
-  [["thread 2", 0.5, 331, 329], ["thread 3", 0.6, 333, 330], ["thread 2", 331.4, 662, 330], ["thread 3", 333.3, 664, 329]],
+  [
+    ["thread 2", 0.5, 331, 329],
+    ["thread 3", 0.6, 333, 330],
+    ["thread 2", 331.4, 662, 330],
+    ["thread 3", 333.3, 664, 329],
+  ],
   { wall_ms: 664.5, cpu_ms: 1318, workers: 2 },
   [{ slot: 0 }, { slot: 1 }, { slot: 0, queued_ms: 0.2 }, { slot: 1, queued_ms: 0.2 }],
 );
@@ -140,7 +211,12 @@ export const threadsQueued = report(
 export const threadsFailed = report(
   "threads",
   "%%threads -n 4 · flaky()",
-  [["thread 2", 0.5, 642, 330], ["thread 3", 0.4, 120, 60], ["thread 4", 0.4, 300, 150], ["thread 5", 0.5, 500, null]],
+  [
+    ["thread 2", 0.5, 642, 330],
+    ["thread 3", 0.4, 120, 60],
+    ["thread 4", 0.4, 300, 150],
+    ["thread 5", 0.5, 500, null],
+  ],
   { wall_ms: 643, note: "interrupted: 1 task cancelled", serial_wall_ms: SERIAL_CPU_WALL },
   [{}, { status: "error" }, { status: "crashed" }, { status: "cancelled" }],
 );
@@ -148,7 +224,10 @@ export const threadsFailed = report(
 export const asyncAbandoned = report(
   "async",
   "%%async -n 2 · await never()",
-  [["main", 0.2, 50, 0.3], ["main", 0.3, null, 0.1]],
+  [
+    ["main", 0.2, 50, 0.3],
+    ["main", 0.3, null, 0.1],
+  ],
   { wall_ms: 1500, note: "interrupted: 1 task abandoned" },
   [{ on_cpu: [[0.2, 0.4]] }, { status: "abandoned", on_cpu: [[0.3, 0.4]] }],
 );
@@ -157,13 +236,25 @@ export const asyncAbandoned = report(
 export const threadsRunning: TimingReport = report(
   "threads",
   "%%threads -n 6 -w 2 · countPrimes(3e6)",
-  [["thread 2", 0.5, 330, 329], ["thread 3", 0.6, null, null], ["thread 2", 330.5, null, null], ["", null, null, null], ["", null, null, null], ["", null, null, null]],
+  [
+    ["thread 2", 0.5, 330, 329],
+    ["thread 3", 0.6, null, null],
+    ["thread 2", 330.5, null, null],
+    ["", null, null, null],
+    ["", null, null, null],
+    ["", null, null, null],
+  ],
   { wall_ms: 420, cpu_ms: null, workers: 2, finished: false },
   [{ slot: 0 }, { slot: 1 }, { slot: 0 }, { slot: 0 }, { slot: 0 }, { slot: 0 }],
 );
 
 /** n tasks of `each` ms back to back on `workers` worker threads, all CPU-bound. */
-export function manyTasks(n: number, workers: number, each = 2, extra?: (i: number) => Partial<TaskTiming>): TimingReport {
+export function manyTasks(
+  n: number,
+  workers: number,
+  each = 2,
+  extra?: (i: number) => Partial<TaskTiming>,
+): TimingReport {
   const tasks: TaskTiming[] = [];
   for (let i = 0; i < n; i++) {
     const slot = i % workers;

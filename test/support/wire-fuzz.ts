@@ -111,7 +111,19 @@ const SIGNED_EXECUTE_SHARE = 0.25;
  */
 const NESTING_DEPTHS = [400, 600, 3000, 5000, 100_000];
 
-const WRONG_VALUES: readonly unknown[] = [0, -1, 1e308, true, false, null, [], [1, "2"], {}, { nested: { deeper: [] } }, ""];
+const WRONG_VALUES: readonly unknown[] = [
+  0,
+  -1,
+  1e308,
+  true,
+  false,
+  null,
+  [],
+  [1, "2"],
+  {},
+  { nested: { deeper: [] } },
+  "",
+];
 
 export class WireFuzzer {
   private readonly random: SeededRandom;
@@ -255,7 +267,14 @@ export class WireFuzzer {
   private mutateSide(notes: string[], name: string): unknown {
     const r = this.random;
     if (!r.chance(0.15)) return {};
-    const value = r.pick<unknown>([[], null, "text", 7, { msg_id: 5 }, { msg_id: "not-ours", msg_type: "execute_request" }]);
+    const value = r.pick<unknown>([
+      [],
+      null,
+      "text",
+      7,
+      { msg_id: 5 },
+      { msg_id: "not-ours", msg_type: "execute_request" },
+    ]);
     notes.push(`${name} = ${JSON.stringify(value)}`);
     return value;
   }
@@ -291,7 +310,11 @@ export class WireFuzzer {
     if (how === 1) return Buffer.from(text.slice(0, r.int(Math.max(1, text.length - 1))), "utf8");
     if (how === 2) {
       const half = text.length >> 1;
-      return Buffer.concat([Buffer.from(text.slice(0, half)), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from(text.slice(half))]);
+      return Buffer.concat([
+        Buffer.from(text.slice(0, half)),
+        Buffer.from([0xff, 0xfe, 0xc3]),
+        Buffer.from(text.slice(half)),
+      ]);
     }
     if (how === 3) return Buffer.from(`\ufeff${text}`, "utf8");
     return Buffer.alloc(0);
@@ -327,7 +350,14 @@ export class WireFuzzer {
     const r = this.random;
     if (!r.chance(0.3)) return frames;
     const how = r.int(8);
-    const kinds = ["no delimiter", "cut short", "random frames", "two delimiters", "fake routing identities", "extra buffers"];
+    const kinds = [
+      "no delimiter",
+      "cut short",
+      "random frames",
+      "two delimiters",
+      "fake routing identities",
+      "extra buffers",
+    ];
     notes.push([...kinds, "delimiter misspelt", "all frames empty"][how]);
     switch (how) {
       case 0:
@@ -335,7 +365,9 @@ export class WireFuzzer {
       case 1:
         return frames.slice(0, 1 + r.int(5));
       case 2:
-        return Array.from({ length: 1 + r.int(10) }, () => (r.chance(0.1) ? Buffer.from(DELIMITER) : r.bytes(r.int(300))));
+        return Array.from({ length: 1 + r.int(10) }, () =>
+          r.chance(0.1) ? Buffer.from(DELIMITER) : r.bytes(r.int(300)),
+        );
       case 3:
         return [frames[0], ...frames];
       case 4:

@@ -51,7 +51,9 @@ describe("unfinishedTasks", () => {
   });
 
   it("names tasks still open, then tasks that failed", () => {
-    expect(unfinishedTasks(timing(50, ["ok", "running", "queued"]))).toBe("the last report still has 2 task(s) running");
+    expect(unfinishedTasks(timing(50, ["ok", "running", "queued"]))).toBe(
+      "the last report still has 2 task(s) running",
+    );
     expect(unfinishedTasks(timing(50, ["ok", "crashed"]))).toBe("task 1 ended crashed");
   });
 });

@@ -10,7 +10,8 @@ function filled() {
   const results = emptyFidelityResults(PLAN, "v20.0.0");
   for (const row of results.rows) {
     row.bare.values.push(100, 100, 100);
-    for (const name of ["plain", "serial", "async", "threads", "processes"] as const) row[name].values.push(105, 110, 112);
+    for (const name of ["plain", "serial", "async", "threads", "processes"] as const)
+      row[name].values.push(105, 110, 112);
   }
   // One context over the limit fails its row only.
   results.rows[1].async.values.splice(0, 3, 300, 310, 320);
@@ -41,11 +42,15 @@ describe("the fidelity rows", () => {
     expect(bareSource(cpu)).toContain(`warmTimed(async () => ${cpu.call})`);
     expect(bareSource(cpu)).not.toContain(" as unknown");
     expect(cellSource("plain", cpu)).toBe(`${WORKLOAD_SOURCE}\nawait warmTimed(async () => ${cpu.call})`);
-    expect(cellSource("threads", cpu)).toBe(`%%threads -n 1\n${WORKLOAD_SOURCE}\nreturn await warmTimed(async () => ${cpu.call});`);
+    expect(cellSource("threads", cpu)).toBe(
+      `%%threads -n 1\n${WORKLOAD_SOURCE}\nreturn await warmTimed(async () => ${cpu.call});`,
+    );
   });
 
   it("read the timing from a plain cell's value and from a magic's array of results", () => {
-    const result = (text: string) => [{ header: { msg_type: "execute_result" }, content: { data: { "text/plain": text } } } as unknown as Message];
+    const result = (text: string) => [
+      { header: { msg_type: "execute_result" }, content: { data: { "text/plain": text } } } as unknown as Message,
+    ];
     expect(resultNumber(result("123.25"))).toBe(123.25);
     expect(resultNumber(result("[ 98.5 ]"))).toBe(98.5);
     expect(resultNumber([])).toBeUndefined();

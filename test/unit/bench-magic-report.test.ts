@@ -51,8 +51,14 @@ function measured(): MagicResults {
   results.cpu.processes.values = [540, 550, 545];
   results.cpu.serialTaskMs = [[250, 250, 250, 250]];
   results.asyncSleep.values = [204, 206, 205, 207, 203];
-  results.threadPerTask = { bare: { planned: 3, values: [0.015, 0.016, 0.014] }, magic: { planned: 3, values: [0.025, 0.028, 0.026] } };
-  results.processPerTask = { bare: { planned: 3, values: [0.04, 0.05, 0.045] }, magic: { planned: 3, values: [0.07, 0.08, 0.075] } };
+  results.threadPerTask = {
+    bare: { planned: 3, values: [0.015, 0.016, 0.014] },
+    magic: { planned: 3, values: [0.025, 0.028, 0.026] },
+  };
+  results.processPerTask = {
+    bare: { planned: 3, values: [0.04, 0.05, 0.045] },
+    magic: { planned: 3, values: [0.07, 0.08, 0.075] },
+  };
   return results;
 }
 
@@ -184,7 +190,9 @@ describe("renderMagicTable and summaryLine", () => {
     const results = measured();
     results.asyncSleep.values = [230];
     const rows = buildMagicRows(results, PLAN);
-    expect(renderMagicTable(rows).split("\n")[0]).toMatch(/^\| Case +\| Magic +\| Baseline +\| Comparison +\| Target +\| Result \|$/);
+    expect(renderMagicTable(rows).split("\n")[0]).toMatch(
+      /^\| Case +\| Magic +\| Baseline +\| Comparison +\| Target +\| Result \|$/,
+    );
     expect(summaryLine(rows, true)).toBe("SUMMARY: 7/8 targets met (FAIL %%async -n 4, await sleep(200): wall_ms)");
   });
 });

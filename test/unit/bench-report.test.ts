@@ -52,7 +52,11 @@ describe("buildRows", () => {
   });
 
   it("names every planned case even when nothing was measured", () => {
-    const rows = buildRows(results("ours", { roundTrips: undefined }), results("tslab", { roundTrips: undefined }), PLAN);
+    const rows = buildRows(
+      results("ours", { roundTrips: undefined }),
+      results("tslab", { roundTrips: undefined }),
+      PLAN,
+    );
     const median = rows.find((row) => row.label.startsWith("1+1 round trip to idle, median"))!;
     expect(median.label).toBe("1+1 round trip to idle, median (3 after warm-up)");
     expect(median.ours.text).toBe("not run");

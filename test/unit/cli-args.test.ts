@@ -10,7 +10,13 @@ const spec = {
 describe("parseArgs", () => {
   it("reads switches, both value forms and positionals", () => {
     const parsed = parseArgs(spec, ["nb.ipynb", "--out", "a.ipynb", "--quiet", "--prefix=/p", "--", "--not-a-flag"]);
-    expect(parsed.flags).toEqual(new Map<string, string | true>([["--out", "a.ipynb"], ["--quiet", true], ["--prefix", "/p"]]));
+    expect(parsed.flags).toEqual(
+      new Map<string, string | true>([
+        ["--out", "a.ipynb"],
+        ["--quiet", true],
+        ["--prefix", "/p"],
+      ]),
+    );
     expect(parsed.positionals).toEqual(["nb.ipynb", "--not-a-flag"]);
     expect(parsed.help).toBe(false);
     expect(parseArgs(spec, ["-h"]).help).toBe(true);
@@ -39,7 +45,9 @@ describe("parseArgs", () => {
 
 describe("main", () => {
   it("rejects unknown and missing commands with exit code 2, listing the valid ones", async () => {
-    await expect(main(["frob"])).rejects.toThrow('Unknown command "frob". Valid commands: install, uninstall, run, kernel.');
+    await expect(main(["frob"])).rejects.toThrow(
+      'Unknown command "frob". Valid commands: install, uninstall, run, kernel.',
+    );
     await expect(main(["--frob"])).rejects.toThrow(/Valid options: --help, --version/);
     await expect(main([])).rejects.toBeInstanceOf(UsageError);
     await expect(main(["toString"])).rejects.toThrow(/Unknown command "toString"/);

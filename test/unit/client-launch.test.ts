@@ -73,6 +73,8 @@ describe("launchKernel", () => {
   });
 
   it("rejects when the command cannot be started at all", async () => {
-    await expect(launchKernel({ argv: ["/nonexistent/ts-kernel-binary"] })).rejects.toThrow(/cannot start kernel|ENOENT/);
+    await expect(launchKernel({ argv: ["/nonexistent/ts-kernel-binary"] })).rejects.toThrow(
+      /cannot start kernel|ENOENT/,
+    );
   });
 });

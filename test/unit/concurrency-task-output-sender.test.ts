@@ -17,7 +17,11 @@ describe("TaskOutputSender", () => {
     out.flush();
     expect(sent[0]).toEqual([0, "stdout", "0\n"]);
     expect(sent.length).toBeLessThan(10);
-    const text = (id: number, name: string) => sent.filter((s) => s[0] === id && s[1] === name).map((s) => s[2]).join("");
+    const text = (id: number, name: string) =>
+      sent
+        .filter((s) => s[0] === id && s[1] === name)
+        .map((s) => s[2])
+        .join("");
     expect(text(0, "stdout")).toBe(Array.from({ length: 1000 }, (_, i) => `${i}\n`).join(""));
     expect(sent.slice(-2)).toEqual([
       [0, "stderr", "oops\n"],

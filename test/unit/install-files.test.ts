@@ -97,6 +97,8 @@ describe("askSysPrefix", () => {
   });
 
   it("reports the error output of a Python that fails", () => {
-    expect(() => askSysPrefix({ ...process.env, JUPYTER_PYTHON: process.execPath })).toThrow(/could not report sys.prefix/);
+    expect(() => askSysPrefix({ ...process.env, JUPYTER_PYTHON: process.execPath })).toThrow(
+      /could not report sys.prefix/,
+    );
   });
 });

@@ -39,6 +39,7 @@ describe("checkKernelName", () => {
   it("accepts Jupyter's name characters and rejects the rest", () => {
     expect(() => checkKernelName("ts-concurrency")).not.toThrow();
     expect(() => checkKernelName("ts_2.0")).not.toThrow();
-    for (const bad of ["", "TS", "a b", "../x", "a/b"]) expect(() => checkKernelName(bad)).toThrow(/Invalid kernel name/);
+    for (const bad of ["", "TS", "a b", "../x", "a/b"])
+      expect(() => checkKernelName(bad)).toThrow(/Invalid kernel name/);
   });
 });

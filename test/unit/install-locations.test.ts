@@ -14,9 +14,11 @@ describe("user data dir", () => {
   it("follows each platform's Jupyter rule", () => {
     expect(userDataDir(host())).toBe("/home/ada/.local/share/jupyter");
     expect(userDataDir(host({ platform: "darwin", home: "/Users/ada" }))).toBe("/Users/ada/Library/Jupyter");
-    expect(userDataDir(host({ platform: "win32", home: "C:\\Users\\ada", env: { APPDATA: "C:\\Users\\ada\\AppData\\Roaming" } }))).toBe(
-      "C:\\Users\\ada\\AppData\\Roaming\\jupyter",
-    );
+    expect(
+      userDataDir(
+        host({ platform: "win32", home: "C:\\Users\\ada", env: { APPDATA: "C:\\Users\\ada\\AppData\\Roaming" } }),
+      ),
+    ).toBe("C:\\Users\\ada\\AppData\\Roaming\\jupyter");
   });
 
   it("prefers $JUPYTER_DATA_DIR, then $XDG_DATA_HOME on Linux", () => {

@@ -6,7 +6,9 @@ import { cellCompleteness } from "../../src/interpreter/cell-completeness";
 import { IS_COMPLETE_CASES } from "../support/is-complete-cases";
 
 // The TypeScript the kernel's converter runs, not the project's own compiler.
-const ts: typeof TS = require(require.resolve("@tslab/typescript-for-tslab", { paths: [path.dirname(require.resolve("tslab/package.json"))] }));
+const ts: typeof TS = require(
+  require.resolve("@tslab/typescript-for-tslab", { paths: [path.dirname(require.resolve("tslab/package.json"))] }),
+);
 
 describe("is_complete classification", () => {
   it.each(IS_COMPLETE_CASES)("classifies %j", async (code, expected) => {

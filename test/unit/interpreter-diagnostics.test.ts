@@ -15,7 +15,12 @@ describe("formatDiagnostics", () => {
   });
 
   it("shifts the printed line for code wrapped with lines of the kernel's own, and names other files by path", () => {
-    const e = formatDiagnostics("wrapper {\nconst n: number = 'a';\n}", [problem, { ...problem, fileName: "helper.ts", line: 0 }], "Cell[4]", -1);
+    const e = formatDiagnostics(
+      "wrapper {\nconst n: number = 'a';\n}",
+      [problem, { ...problem, fileName: "helper.ts", line: 0 }],
+      "Cell[4]",
+      -1,
+    );
     expect(e.evalue).toBe("Cell[4]:1:7: Type 'string' is not assignable to type 'number'. (and 1 more)");
     expect(e.traceback[4]).toBe("helper.ts:1:7: Type 'string' is not assignable to type 'number'. (TS2322)");
   });

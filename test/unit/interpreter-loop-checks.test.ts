@@ -4,7 +4,13 @@ import { runInNewContext } from "vm";
 import type * as TS from "@tslab/typescript-for-tslab";
 import { loopChecks } from "../../src/typescript/loop-checks-transform";
 import { decodeMappings, lookup } from "../../src/runtime/source-map";
-import { installLoopChecks, LOOP_CHECK_SOURCE, LOOP_FLAG_NAME, LOOP_STOP_NAME, throwIfInterrupted } from "../../src/runtime/loop-checks";
+import {
+  installLoopChecks,
+  LOOP_CHECK_SOURCE,
+  LOOP_FLAG_NAME,
+  LOOP_STOP_NAME,
+  throwIfInterrupted,
+} from "../../src/runtime/loop-checks";
 import { KeyboardInterrupt, KeyboardInterruptInCell } from "../../src/shared/interrupt-error";
 import { createInterruptGate, GateState, RAISE_LOOP_STOP } from "../../src/shared/interrupt-gate";
 
@@ -12,7 +18,9 @@ import { createInterruptGate, GateState, RAISE_LOOP_STOP } from "../../src/share
 const raise = () => (globalThis as unknown as Record<symbol, () => void>)[RAISE_LOOP_STOP]();
 
 // The TypeScript the kernel's converter runs, not the project's own compiler.
-const ts: typeof TS = require(require.resolve("@tslab/typescript-for-tslab", { paths: [path.dirname(require.resolve("tslab/package.json"))] }));
+const ts: typeof TS = require(
+  require.resolve("@tslab/typescript-for-tslab", { paths: [path.dirname(require.resolve("tslab/package.json"))] }),
+);
 
 function compile(js: string) {
   const out = ts.transpileModule(js, {
@@ -49,7 +57,9 @@ describe("the loop-check transform", () => {
     const { js } = compile(loop);
     expect(js.split(LOOP_CHECK_SOURCE).length - 1).toBe(loops);
     // Still valid JavaScript.
-    expect(() => new Function(js.replace(/^"use strict";\n?/, "").replace(/Object\.defineProperty\(exports[^\n]*\n/, ""))).not.toThrow();
+    expect(
+      () => new Function(js.replace(/^"use strict";\n?/, "").replace(/Object\.defineProperty\(exports[^\n]*\n/, "")),
+    ).not.toThrow();
   });
 
   it("leaves code without loops or functions as it was", () => {

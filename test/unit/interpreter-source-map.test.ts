@@ -18,7 +18,14 @@ function lineOf(text: string, needle: string): number {
 }
 
 describe("source maps", () => {
-  const cell = ["interface P { x: number }", "", "const p: P = { x: 1 };", "function f(n: number): number {", "  throw new Error('boom ' + n);", "}"].join("\n");
+  const cell = [
+    "interface P { x: number }",
+    "",
+    "const p: P = { x: 1 };",
+    "function f(n: number): number {",
+    "  throw new Error('boom ' + n);",
+    "}",
+  ].join("\n");
 
   it("decodes TypeScript's mappings so a generated line leads back to its cell line", () => {
     const { js, map } = transpile(cell);

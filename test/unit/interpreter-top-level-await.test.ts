@@ -4,7 +4,9 @@ import type * as TS from "@tslab/typescript-for-tslab";
 import { hasTopLevelAwait } from "../../src/typescript/top-level-await";
 
 // The TypeScript the kernel's converter runs, not the project's own compiler.
-const ts: typeof TS = require(require.resolve("@tslab/typescript-for-tslab", { paths: [path.dirname(require.resolve("tslab/package.json"))] }));
+const ts: typeof TS = require(
+  require.resolve("@tslab/typescript-for-tslab", { paths: [path.dirname(require.resolve("tslab/package.json"))] }),
+);
 
 describe("hasTopLevelAwait", () => {
   it.each([

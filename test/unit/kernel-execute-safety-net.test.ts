@@ -25,9 +25,10 @@ async function run(interpreter: Interpreter) {
   const published: Envelope[] = [];
   const publisher = new IopubPublisher(kernel, "kernel-id", (e) => published.push(e as Envelope));
   const handler = new ExecuteHandler(interpreter, publisher, new StdinBroker(kernel, () => undefined), new History());
-  const request = { identities: [], message: newMessage(client, "execute_request", { code: "%%threads\n1" }) } as unknown as Envelope<
-    ShellRequests["execute_request"]
-  >;
+  const request = {
+    identities: [],
+    message: newMessage(client, "execute_request", { code: "%%threads\n1" }),
+  } as unknown as Envelope<ShellRequests["execute_request"]>;
   const result = await handler.run(request);
   return { result, published: published.map((e) => ({ type: e.message.header.msg_type, content: e.message.content })) };
 }
@@ -41,7 +42,9 @@ describe("ExecuteHandler's safety net", () => {
       expect(String((result.reply as { evalue: string }).evalue)).toContain("TypeError: cannot read 'x' of undefined");
       expect(published.map((p) => p.type)).toEqual(["execute_input", "error"]);
       expect(published[1].content).toMatchObject({ ename: "InternalError" });
-      expect((published[1].content as { traceback: string[] }).traceback.join("\n")).toMatch(/fault in the kernel, not in your code/);
+      expect((published[1].content as { traceback: string[] }).traceback.join("\n")).toMatch(
+        /fault in the kernel, not in your code/,
+      );
       expect(result.stopOnError).toBe(true);
       expect(logged.mock.calls.map((c) => c[0]).join("\n")).toMatch(/TypeError: cannot read 'x' of undefined\n\s+at /);
     } finally {
@@ -52,9 +55,19 @@ describe("ExecuteHandler's safety net", () => {
   it("lets a KernelError say itself", async () => {
     const logged = jest.spyOn(kernelLog, "log").mockImplementation(() => undefined);
     try {
-      const { result } = await run(throwing(new KernelError("usage", "UsageError", "-n takes a whole number", ["detail"])));
-      expect(result.reply).toMatchObject({ status: "error", ename: "UsageError", evalue: "-n takes a whole number", execution_count: 1 });
-      expect((result.reply as { traceback: string[] }).traceback).toEqual(["UsageError: -n takes a whole number", "detail"]);
+      const { result } = await run(
+        throwing(new KernelError("usage", "UsageError", "-n takes a whole number", ["detail"])),
+      );
+      expect(result.reply).toMatchObject({
+        status: "error",
+        ename: "UsageError",
+        evalue: "-n takes a whole number",
+        execution_count: 1,
+      });
+      expect((result.reply as { traceback: string[] }).traceback).toEqual([
+        "UsageError: -n takes a whole number",
+        "detail",
+      ]);
     } finally {
       logged.mockRestore();
     }
@@ -65,6 +78,8 @@ describe("toErrorContent", () => {
   it("describes what is not an Error, even what cannot be turned into a string", () => {
     expect(toErrorContent("plain").evalue).toMatch(/plain$/);
     expect(toErrorContent(Object.create(null)).evalue).toMatch(/\[object Object\]$/);
-    expect(toErrorContent(new Error("x"), "answering complete_request").evalue).toBe("the kernel failed while answering complete_request: Error: x");
+    expect(toErrorContent(new Error("x"), "answering complete_request").evalue).toBe(
+      "the kernel failed while answering complete_request: Error: x",
+    );
   });
 });

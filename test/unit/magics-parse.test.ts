@@ -30,7 +30,9 @@ describe("parseCell", () => {
   it("rejects bad values with what is valid", () => {
     expect(() => parseCell("%%threads -n zero\n1")).toThrow(/-n takes a whole number from 1 to/);
     expect(() => parseCell("%%threads -n 0\n1")).toThrow(/-n takes a whole number/);
-    expect(() => parseCell("%%threads --timeout soon\n1")).toThrow(/--timeout takes a duration from 1ms to 24h, such as 500ms/);
+    expect(() => parseCell("%%threads --timeout soon\n1")).toThrow(
+      /--timeout takes a duration from 1ms to 24h, such as 500ms/,
+    );
     expect(() => parseCell("%%threads --timeout 25h\n1")).toThrow(/from 1ms to 24h.*not '25h'/);
     expect(() => parseCell("%%threads -n 1e9\n1")).toThrow(/-n takes a whole number from 1 to 10000, not '1e9'/);
     expect(() => parseCell("%%threads -n\n1")).toThrow(/-n needs a value: -n N, number of tasks, 1 to 10000/);
@@ -39,7 +41,9 @@ describe("parseCell", () => {
   });
 
   it("lists the known magics for an unknown one, and hints at %% vs %", () => {
-    expect(() => parseCell("%%thread\n1")).toThrow(/Unknown magic %%thread\. Known magics: %%threads, %%processes, %%async, %%serial/);
+    expect(() => parseCell("%%thread\n1")).toThrow(
+      /Unknown magic %%thread\. Known magics: %%threads, %%processes, %%async, %%serial/,
+    );
     expect(() => parseCell("%threads")).toThrow(/did you mean %%threads\?/);
   });
 

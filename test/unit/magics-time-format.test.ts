@@ -29,7 +29,12 @@ describe("IPython-style durations", () => {
 
 describe("timing magics in cells", () => {
   it("take the rest of the line, or the whole cell", () => {
-    expect(parseCell("%time countPrimes(0, 10)")).toEqual({ kind: "timing", mode: "time", code: "countPrimes(0, 10)", line: 0 });
+    expect(parseCell("%time countPrimes(0, 10)")).toEqual({
+      kind: "timing",
+      mode: "time",
+      code: "countPrimes(0, 10)",
+      line: 0,
+    });
     expect(parseCell("%%timeit\nlet s = 0;\nfor (let i = 0; i < 10; i++) s += i;")).toEqual({
       kind: "timing",
       mode: "timeit",

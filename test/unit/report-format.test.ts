@@ -1,4 +1,11 @@
-import { axisEnd, formatAxisMs, formatMs, formatPercent, formatRatio, percentOf } from "../../src/concurrency/report/format";
+import {
+  axisEnd,
+  formatAxisMs,
+  formatMs,
+  formatPercent,
+  formatRatio,
+  percentOf,
+} from "../../src/concurrency/report/format";
 
 describe("formatMs", () => {
   it.each([

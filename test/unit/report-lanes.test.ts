@@ -12,7 +12,12 @@ describe("lanes per task", () => {
     const layout = layoutReport(F.threadsCpu);
     expect(layout.perSlot).toBe(false);
     expect(layout.end).toBe(690);
-    expect(layout.lanes.map((l) => l.label)).toEqual(["task 0 · thread 2", "task 1 · thread 3", "task 2 · thread 4", "task 3 · thread 5"]);
+    expect(layout.lanes.map((l) => l.label)).toEqual([
+      "task 0 · thread 2",
+      "task 1 · thread 3",
+      "task 2 · thread 4",
+      "task 3 · thread 5",
+    ]);
     expect(layout.lanes.map(kinds)).toEqual([["shared"], ["shared"], ["shared"], ["shared"]]);
     expect(layout.lanes[0]).toMatchObject({ span: "0.5 ms → 642 ms", cpu: "cpu 330 ms", marks: [] });
   });
@@ -27,7 +32,12 @@ describe("lanes per task", () => {
   });
 
   it("draws queued time only when the pool was smaller than the tasks", () => {
-    expect(layoutReport(F.threadsQueued).lanes.map(kinds)).toEqual([["cpu"], ["cpu"], ["queued", "cpu"], ["queued", "cpu"]]);
+    expect(layoutReport(F.threadsQueued).lanes.map(kinds)).toEqual([
+      ["cpu"],
+      ["cpu"],
+      ["queued", "cpu"],
+      ["queued", "cpu"],
+    ]);
     // A 4 ms dispatch on a full-size pool is not queueing.
     expect(layoutReport(F.processesCpu).lanes.flatMap(kinds)).not.toContain("queued");
     expect(layoutReport(F.asyncCpu).lanes.flatMap(kinds)).not.toContain("queued");
@@ -47,10 +57,21 @@ describe("lanes per task", () => {
 
   it("marks failures and lists in the legend only the marks that appear", () => {
     const layout = layoutReport(F.threadsFailed);
-    expect(layout.lanes.map((l) => l.marks.map((m) => [m.mark, m.at]))).toEqual([[], [["error", 120]], [["crashed", 300]], [["cancelled", 500]]]);
-    const marks = legend(F.threadsFailed, layout).at(-1)?.map((e) => e.key);
+    expect(layout.lanes.map((l) => l.marks.map((m) => [m.mark, m.at]))).toEqual([
+      [],
+      [["error", 120]],
+      [["crashed", 300]],
+      [["cancelled", 500]],
+    ]);
+    const marks = legend(F.threadsFailed, layout)
+      .at(-1)
+      ?.map((e) => e.key);
     expect(marks).toEqual(["error", "crashed", "cancelled"]);
-    expect(legend(F.threadsCpu, layoutReport(F.threadsCpu)).flat().map((e) => e.key)).not.toContain("error");
+    expect(
+      legend(F.threadsCpu, layoutReport(F.threadsCpu))
+        .flat()
+        .map((e) => e.key),
+    ).not.toContain("error");
   });
 
   it("shows a live report: running bars end now, queued tasks wait from their queue time", () => {
@@ -68,7 +89,10 @@ describe("lanes per task", () => {
   });
 
   it("says an abandoned task was left pending", () => {
-    expect(layoutReport(F.asyncAbandoned).lanes[1]).toMatchObject({ span: "0.3 ms → pending", marks: [{ mark: "abandoned", count: 1 }] });
+    expect(layoutReport(F.asyncAbandoned).lanes[1]).toMatchObject({
+      span: "0.3 ms → pending",
+      marks: [{ mark: "abandoned", count: 1 }],
+    });
   });
 });
 
@@ -115,7 +139,9 @@ describe("lanes per worker slot while running", () => {
   it("leaves tasks without a slot yet out of the lanes", () => {
     // The tracker gives every queued task slot 0 and no place until a worker takes it.
     const live = F.manyTasks(1000, 4, 2, (i) =>
-      i < 8 ? { end_ms: null, cpu_ms: null, status: "running" } : { where: "", slot: 0, start_ms: null, end_ms: null, cpu_ms: null, status: "queued" },
+      i < 8
+        ? { end_ms: null, cpu_ms: null, status: "running" }
+        : { where: "", slot: 0, start_ms: null, end_ms: null, cpu_ms: null, status: "queued" },
     );
     const layout = layoutReport({ ...live, finished: false, wall_ms: 3, cpu_ms: null });
     expect(layout.lanes.map((l) => [l.label, l.span, l.cpu])).toEqual([

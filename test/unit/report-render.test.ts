@@ -20,19 +20,26 @@ describe("text/plain", () => {
   });
 
   it("draws every lane with the same bar width, so times line up", () => {
-    const lanes = text(F.processesCold).split("\n").filter((l) => l.includes("│"));
+    const lanes = text(F.processesCold)
+      .split("\n")
+      .filter((l) => l.includes("│"));
     const ends = lanes.map((l) => l.lastIndexOf("│"));
     expect(new Set(ends).size).toBe(1);
     expect(lanes[0].indexOf("│")).toBe("task 0 · pid 14653 ".length);
   });
 
   it("says running… in the header until the cell has finished", () => {
-    expect(text(F.threadsRunning).split("\n")[0]).toBe("%%threads -n 6 -w 2 · countPrimes(3e6) — worker_threads · running…");
+    expect(text(F.threadsRunning).split("\n")[0]).toBe(
+      "%%threads -n 6 -w 2 · countPrimes(3e6) — worker_threads · running…",
+    );
     expect(text(F.threadsCpu).split("\n")[0]).toBe("%%threads -n 4 · countPrimes(3e6) — worker_threads");
   });
 
   it("says why %%async lanes carry no CPU: the thread's CPU is in the summary, per task is not measured", () => {
-    const rows: [string, number, number, null][] = [["main", 1, 2080, null], ["main", 493, 2080, null]];
+    const rows: [string, number, number, null][] = [
+      ["main", 1, 2080, null],
+      ["main", 493, 2080, null],
+    ];
     const unmeasured = F.report("async", "%%async -n 2", rows, { cpu_ms: 2070, cpu_covers: "thread" });
     expect(text(unmeasured)).toContain("on the whole kernel thread, all tasks");
     expect(text(unmeasured)).toContain("per-task CPU not measured");
@@ -94,9 +101,12 @@ describe("text/html", () => {
 describe("image/svg+xml and metadata", () => {
   it("is a standalone SVG of the same lanes", () => {
     const svg = renderReport(F.threadsFailed).data["image/svg+xml"];
-    expect(svg).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" width="\d+" height="\d+" viewBox="0 0 \d+ \d+"/);
+    expect(svg).toMatch(
+      /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" width="\d+" height="\d+" viewBox="0 0 \d+ \d+"/,
+    );
     expect(svg.endsWith("</svg>")).toBe(true);
-    for (const label of ["task 0 · thread 2", "task 3 · thread 5", "650 ms", "✗", "⚡", "✂"]) expect(svg).toContain(label);
+    for (const label of ["task 0 · thread 2", "task 3 · thread 5", "650 ms", "✗", "⚡", "✂"])
+      expect(svg).toContain(label);
     // Well nested: every element is closed, in order, or closes itself.
     const open: string[] = [];
     for (const [tag, close, name] of svg.matchAll(/<(\/?)([a-z]+)[^>]*>/g)) {

@@ -30,7 +30,10 @@ function styleOf(style: string): Record<string, string> {
   for (const declaration of style.split(";")) {
     const colon = declaration.indexOf(":");
     if (colon < 0) continue;
-    out[declaration.slice(0, colon).trim()] = declaration.slice(colon + 1).trim().replace(/\s+/g, " ");
+    out[declaration.slice(0, colon).trim()] = declaration
+      .slice(colon + 1)
+      .trim()
+      .replace(/\s+/g, " ");
   }
   return out;
 }
@@ -49,7 +52,9 @@ function elements(html: string): Element[] {
 /** What the Sanitizer is expected to leave: everything but text colours given as theme variables. */
 function withoutThemeColours(list: Element[]): Element[] {
   return list.map((e) => {
-    const style = Object.fromEntries(Object.entries(e.style).filter(([k, v]) => !(k === "color" && v.startsWith("var("))));
+    const style = Object.fromEntries(
+      Object.entries(e.style).filter(([k, v]) => !(k === "color" && v.startsWith("var("))),
+    );
     return { ...e, style };
   });
 }
@@ -68,7 +73,9 @@ describe("the HTML report through JupyterLab's Sanitizer", () => {
 
   it("would show a lost declaration in the comparison used below", () => {
     const html = `<span style="position:fixed;left:1%;width:2%"></span>`;
-    expect(elements(html)).toEqual([{ tag: "span", title: null, style: { position: "fixed", left: "1%", width: "2%" } }]);
+    expect(elements(html)).toEqual([
+      { tag: "span", title: null, style: { position: "fixed", left: "1%", width: "2%" } },
+    ]);
     expect(elements(sanitizer.sanitize(html))).not.toEqual(elements(html));
   });
 
@@ -79,13 +86,16 @@ describe("the HTML report through JupyterLab's Sanitizer", () => {
     ["failure marks", F.threadsFailed],
     ["running, queued lines", F.threadsRunning],
     ["1000 tasks in lanes per worker", F.manyTasks(1000, 4)],
-  ])("keeps every element, title and style declaration but theme-variable colours (%s)", (_name, report: TimingReport) => {
-    const html = renderReport(report).data["text/html"];
-    const clean = sanitizer.sanitize(html);
-    expect(elements(html).length).toBeGreaterThan(30);
-    expect(elements(clean)).toEqual(withoutThemeColours(elements(html)));
-    expect(textOf(clean)).toBe(textOf(html));
-  });
+  ])(
+    "keeps every element, title and style declaration but theme-variable colours (%s)",
+    (_name, report: TimingReport) => {
+      const html = renderReport(report).data["text/html"];
+      const clean = sanitizer.sanitize(html);
+      expect(elements(html).length).toBeGreaterThan(30);
+      expect(elements(clean)).toEqual(withoutThemeColours(elements(html)));
+      expect(textOf(clean)).toBe(textOf(html));
+    },
+  );
 
   it("keeps the lanes' positions and colours", () => {
     const clean = sanitizer.sanitize(renderReport(F.threadsCpu).data["text/html"]);
@@ -123,8 +133,15 @@ describe("the HTML report through JupyterLab's Sanitizer", () => {
 
   it("gives text theme-variable colours with fallbacks, and draws the track translucent", () => {
     const html = renderReport(F.threadsCpu).data["text/html"];
-    const colours = new Set(elements(html).map((e) => e.style.color).filter(Boolean));
-    expect([...colours].sort()).toEqual(["var(--jp-content-font-color1, inherit)", "var(--jp-content-font-color2, inherit)"]);
+    const colours = new Set(
+      elements(html)
+        .map((e) => e.style.color)
+        .filter(Boolean),
+    );
+    expect([...colours].sort()).toEqual([
+      "var(--jp-content-font-color1, inherit)",
+      "var(--jp-content-font-color2, inherit)",
+    ]);
     const track = elements(sanitizer.sanitize(html)).find((e) => e.style.position === "relative" && e.style.background);
     expect(track?.style.background).toBe("rgba(128, 128, 128, 0.12)");
   });

@@ -13,7 +13,12 @@ describe("derived numbers for 4 × countPrimes(3e6) on 2 cores", () => {
     expect(s.task_ms).toBeCloseTo(2577.2, 1);
     expect(s.coresBusy).toBeCloseTo(1.957, 3);
     expect(s.speedup).toEqual({ value: expect.closeTo(1.939, 3), basis: "serial" });
-    expect(s.efficiency).toEqual({ workers: 4, perWorker: expect.closeTo(0.485, 3), cores: 2, perCore: expect.closeTo(0.97, 2) });
+    expect(s.efficiency).toEqual({
+      workers: 4,
+      perWorker: expect.closeTo(0.485, 3),
+      cores: 2,
+      perCore: expect.closeTo(0.97, 2),
+    });
     expect(s.bound).toBe("cpu");
     expect(lines(F.threadsCpu)).toEqual([
       "wall 685 ms · Σ task 2.58 s · CPU 1.34 s (1.96 of 2 cores busy)",
@@ -78,11 +83,17 @@ describe("derived numbers for 4 × sleep(200)", () => {
   });
 
   it("%%async: the waits overlap on one thread", () => {
-    expect(lines(F.asyncSleep).slice(1)).toEqual(["speedup 3.99× vs serial", "I/O-bound: the waits overlapped on one thread"]);
+    expect(lines(F.asyncSleep).slice(1)).toEqual([
+      "speedup 3.99× vs serial",
+      "I/O-bound: the waits overlapped on one thread",
+    ]);
   });
 
   it("%%serial: the waits add up", () => {
-    expect(lines(F.serialSleep).slice(1)).toEqual(["serial baseline for speedups", "I/O-bound: tasks waited one after another"]);
+    expect(lines(F.serialSleep).slice(1)).toEqual([
+      "serial baseline for speedups",
+      "I/O-bound: tasks waited one after another",
+    ]);
   });
 
   it("without a serial run, waiting work reports overlap (Σ task / wall), not Σ CPU", () => {
@@ -103,11 +114,20 @@ describe("derived numbers for 4 × sleep(200)", () => {
       ...F.asyncBlocking,
       cpu_covers: "thread",
       // As the executor records them: every task started at once, each ended after all the waits.
-      tasks: F.asyncBlocking.tasks.map(({ on_cpu, ...t }) => ({ ...t, end_ms: 802, cpu_ms: null, sync_ms: on_cpu![0][1] - on_cpu![0][0] })),
+      tasks: F.asyncBlocking.tasks.map(({ on_cpu, ...t }) => ({
+        ...t,
+        end_ms: 802,
+        cpu_ms: null,
+        sync_ms: on_cpu![0][1] - on_cpu![0][0],
+      })),
     };
     expect(summarize(unsliced).bound).toBe("blocking");
-    expect(summarize({ ...unsliced, tasks: unsliced.tasks.map((t) => ({ ...t, sync_ms: 1 })) }).bound).not.toBe("blocking");
-    expect(lines(unsliced)[0]).toBe("wall 802 ms · Σ task 2.00 s · CPU 0.4 ms on the whole kernel thread, all tasks (0.00 of 2 cores busy)");
+    expect(summarize({ ...unsliced, tasks: unsliced.tasks.map((t) => ({ ...t, sync_ms: 1 })) }).bound).not.toBe(
+      "blocking",
+    );
+    expect(lines(unsliced)[0]).toBe(
+      "wall 802 ms · Σ task 2.00 s · CPU 0.4 ms on the whole kernel thread, all tasks (0.00 of 2 cores busy)",
+    );
   });
 });
 

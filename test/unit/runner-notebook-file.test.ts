@@ -15,7 +15,12 @@ const v44 = {
       source: ["const a = 1;\n", "a"],
       outputs: [
         { output_type: "stream", name: "stdout", text: ["line 1\n", "line 2\n"] },
-        { output_type: "execute_result", execution_count: 3, metadata: {}, data: { "text/plain": ["1"], "application/json": { a: [1] } } },
+        {
+          output_type: "execute_result",
+          execution_count: 3,
+          metadata: {},
+          data: { "text/plain": ["1"], "application/json": { a: [1] } },
+        },
       ],
     },
   ],
@@ -51,9 +56,17 @@ describe("parseNotebook", () => {
     expect(parse({ cells: [] })).toThrow(/has no nbformat field/);
     expect(parse({ nbformat: 4 })).toThrow('nb.ipynb has no "cells" list');
     expect(parse({ nbformat: 4, cells: [{ cell_type: "code" }] })).toThrow(/cell 1 has no "source"/);
-    expect(parse({ nbformat: 4, cells: [{ cell_type: "md", source: "" }] })).toThrow(/cell 1 has unknown cell_type "md"/);
+    expect(parse({ nbformat: 4, cells: [{ cell_type: "md", source: "" }] })).toThrow(
+      /cell 1 has unknown cell_type "md"/,
+    );
     expect(
-      parse({ nbformat: 4, cells: [{ cell_type: "raw", source: "" }, { cell_type: "code", source: "", outputs: [{ output_type: "x" }] }] }),
+      parse({
+        nbformat: 4,
+        cells: [
+          { cell_type: "raw", source: "" },
+          { cell_type: "code", source: "", outputs: [{ output_type: "x" }] },
+        ],
+      }),
     ).toThrow(/cell 2 has an output of unknown type "x"/);
   });
 });
@@ -70,7 +83,14 @@ describe("serializeNotebook", () => {
     expect(written.nbformat_minor).toBe(5);
     expect(Object.keys(written)).toEqual(["cells", "metadata", "nbformat", "nbformat_minor"]);
     expect(written.cells[0].source).toEqual(["# Title\n", "text"]);
-    expect(Object.keys(written.cells[1])).toEqual(["cell_type", "execution_count", "id", "metadata", "outputs", "source"]);
+    expect(Object.keys(written.cells[1])).toEqual([
+      "cell_type",
+      "execution_count",
+      "id",
+      "metadata",
+      "outputs",
+      "source",
+    ]);
     expect(written.cells[1].outputs[0].text).toEqual(["line 1\n", "line 2\n"]);
     expect(written.cells[1].outputs[1].data).toEqual({ "application/json": { a: [1] }, "text/plain": ["1"] });
   });
@@ -83,7 +103,10 @@ describe("serializeNotebook", () => {
       metadata: {},
     });
     const written = JSON.parse(serializeNotebook(nb));
-    expect(written.cells[1].outputs[2].data).toEqual({ "image/png": "iVBORw0KGgo=", "image/svg+xml": ["<svg>\n", "</svg>"] });
+    expect(written.cells[1].outputs[2].data).toEqual({
+      "image/png": "iVBORw0KGgo=",
+      "image/svg+xml": ["<svg>\n", "</svg>"],
+    });
     expect(parseNotebook(serializeNotebook(nb), "again.ipynb").cells).toEqual(nb.cells);
   });
 });

@@ -22,7 +22,14 @@ describe("renderCell", () => {
 
   it("puts a multi-line result on its own lines", () => {
     const text = renderCell(
-      cell("m", [{ output_type: "execute_result", execution_count: 1, data: { "text/plain": "Map(1) {\n  1 => 2\n}" }, metadata: {} }]),
+      cell("m", [
+        {
+          output_type: "execute_result",
+          execution_count: 1,
+          data: { "text/plain": "Map(1) {\n  1 => 2\n}" },
+          metadata: {},
+        },
+      ]),
       false,
     );
     expect(text).toContain("Out[1]:\nMap(1) {\n  1 => 2\n}\n");
@@ -30,14 +37,20 @@ describe("renderCell", () => {
 
   it("shows placeholders for bundles a terminal cannot show", () => {
     const text = renderCell(
-      cell("plot()", [{ output_type: "display_data", data: { "image/png": "iVBOR", "text/html": "<b>" }, metadata: {} }], null),
+      cell(
+        "plot()",
+        [{ output_type: "display_data", data: { "image/png": "iVBOR", "text/html": "<b>" }, metadata: {} }],
+        null,
+      ),
       false,
     );
     expect(text).toBe("In [ ]:\n    plot()\n[image/png, text/html]\n");
   });
 
   it("strips escape codes without colour and keeps them with it", () => {
-    const failed = cell("boom()", [{ output_type: "error", ename: "TypeError", evalue: "boom", traceback: RED_TRACEBACK }]);
+    const failed = cell("boom()", [
+      { output_type: "error", ename: "TypeError", evalue: "boom", traceback: RED_TRACEBACK },
+    ]);
     expect(renderCell(failed, false)).toBe("In [3]:\n    boom()\nTypeError: boom\n    at <cell>:1:1\n");
     const colored = renderCell(failed, true);
     expect(colored).toContain("\x1b[31mTypeError\x1b[39m: boom");

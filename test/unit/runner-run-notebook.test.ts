@@ -25,7 +25,10 @@ class FakeSession implements KernelSession {
     this.executed.push(code);
     const n = ++this.count;
     const behaviour = this.script[code] ?? { kind: "ok" };
-    const iopub: IopubMessage[] = [msg("status", { execution_state: "busy" }), msg("execute_input", { code, execution_count: n })];
+    const iopub: IopubMessage[] = [
+      msg("status", { execution_state: "busy" }),
+      msg("execute_input", { code, execution_count: n }),
+    ];
     const done = (reply: ExecuteReply): ExecuteOutcome => ({
       reply,
       iopub: [...iopub, msg("status", { execution_state: "idle" })],
@@ -36,7 +39,9 @@ class FakeSession implements KernelSession {
       case "ok":
         if (behaviour.stdout) iopub.push(msg("stream", { name: "stdout", text: behaviour.stdout }));
         if (behaviour.result) {
-          iopub.push(msg("execute_result", { execution_count: n, data: { "text/plain": behaviour.result }, metadata: {} }));
+          iopub.push(
+            msg("execute_result", { execution_count: n, data: { "text/plain": behaviour.result }, metadata: {} }),
+          );
         }
         result = Promise.resolve(done(ok));
         break;
@@ -82,16 +87,14 @@ function notebook(...sources: string[]): Notebook {
     metadata: {},
     cells: [
       { cell_type: "markdown", id: "md", metadata: {}, source: "# Title" },
-      ...sources.map(
-        (source, i): CodeCell => ({
-          cell_type: "code",
-          id: `c${i + 1}`,
-          metadata: {},
-          source,
-          execution_count: 99,
-          outputs: [{ output_type: "stream", name: "stdout", text: "stale\n" }],
-        }),
-      ),
+      ...sources.map((source, i): CodeCell => ({
+        cell_type: "code",
+        id: `c${i + 1}`,
+        metadata: {},
+        source,
+        execution_count: 99,
+        outputs: [{ output_type: "stream", name: "stdout", text: "stale\n" }],
+      })),
     ],
   };
 }
@@ -125,7 +128,10 @@ describe("runNotebook", () => {
     expect(session.executed).toEqual(["a", "b"]);
     expect(code(nb, 0)).toMatchObject({ execution_count: 1, outputs: [{ output_type: "stream", text: "hi\n" }] });
     expect(code(nb, 1)).toMatchObject({ execution_count: null, outputs: [] });
-    expect(code(nb, 2)).toMatchObject({ execution_count: 2, outputs: [{ output_type: "execute_result", execution_count: 2 }] });
+    expect(code(nb, 2)).toMatchObject({
+      execution_count: 2,
+      outputs: [{ output_type: "execute_result", execution_count: 2 }],
+    });
     expect(printed).toEqual(["In [1]:\n    a\nhi\n\n", "In [2]:\n    b\nOut[2]: 42\n\n"]);
     expect(warned).toEqual([]);
   });
@@ -140,8 +146,10 @@ describe("runNotebook", () => {
     expect(result.failures).toEqual([
       { cellNumber: 3, cellId: "c2", executionCount: 2, reason: "TypeError: nope", fatal: false },
     ]);
-    expect(warned).toEqual(['Cell 3 (In [2], id c2) failed: TypeError: nope\n']);
-    expect(code(nb, 1).outputs).toEqual([{ output_type: "error", ename: "TypeError", evalue: "nope", traceback: ["TypeError: nope"] }]);
+    expect(warned).toEqual(["Cell 3 (In [2], id c2) failed: TypeError: nope\n"]);
+    expect(code(nb, 1).outputs).toEqual([
+      { output_type: "error", ename: "TypeError", evalue: "nope", traceback: ["TypeError: nope"] },
+    ]);
     expect(code(nb, 2)).toMatchObject({ execution_count: null, outputs: [] });
   });
 
@@ -190,8 +198,15 @@ describe("runNotebook", () => {
 
   it("reports a kernel that died", async () => {
     const nb = notebook("crash", "next");
-    const result = await runNotebook(nb, new FakeSession({ crash: { kind: "die" } }), options({ allowErrors: true }).opts);
-    expect(result.failures[0]).toMatchObject({ fatal: true, reason: "the kernel stopped while running it (client closed)" });
+    const result = await runNotebook(
+      nb,
+      new FakeSession({ crash: { kind: "die" } }),
+      options({ allowErrors: true }).opts,
+    );
+    expect(result.failures[0]).toMatchObject({
+      fatal: true,
+      reason: "the kernel stopped while running it (client closed)",
+    });
     expect(result.executed).toBe(1);
   });
 

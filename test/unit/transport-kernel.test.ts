@@ -94,7 +94,8 @@ describe("kernel transport, driven by KernelClient", () => {
     expect(reply.header.msg_type).toBe("execute_reply");
     expect(iopub.map((m) => m.header.msg_type)).toEqual(["status", "stream", "status"]);
     expect(iopub.map((m) => m.content.execution_state ?? m.content.text)).toEqual(["busy", "1 + 1", "idle"]);
-    for (const message of [reply, ...iopub]) expect(message.parent_header).toHaveProperty("session", client.identity.session);
+    for (const message of [reply, ...iopub])
+      expect(message.parent_header).toHaveProperty("session", client.identity.session);
 
     const seen = forwarded.find((f) => f.message.content.code === "1 + 1");
     expect(seen?.channel).toBe("shell");
@@ -143,7 +144,9 @@ describe("kernel transport, driven by KernelClient", () => {
       const genuine = newMessage(who, "kernel_info_request", {});
       await dealer.send(encodeFrames({ identities: [], message: forged }, createSigner("hmac-sha256", "wrong-key")));
       await dealer.send(encodeFrames({ identities: [], message: unsigned }, createSigner("hmac-sha256", "")));
-      await dealer.send(encodeFrames({ identities: [], message: genuine }, createSigner("hmac-sha256", connection.key)));
+      await dealer.send(
+        encodeFrames({ identities: [], message: genuine }, createSigner("hmac-sha256", connection.key)),
+      );
 
       // ZeroMQ keeps one connection's messages in order, so once the genuine one is answered the
       // two before it have been dealt with.
@@ -195,7 +198,10 @@ describe("kernel transport, driven by KernelClient", () => {
   });
 
   it("flushes and closes cleanly, after which heartbeats stop", async () => {
-    transport.send("iopub", { identities: [], message: newMessage(kernelIdentity, "status", { execution_state: "idle" }) });
+    transport.send("iopub", {
+      identities: [],
+      message: newMessage(kernelIdentity, "status", { execution_state: "idle" }),
+    });
     await transport.flush();
     await transport.close();
     await expect(client.heartbeat(300)).resolves.toBe(false);

@@ -55,7 +55,9 @@ describe("SendQueue", () => {
   it("reports a failed send and carries on with the rest", async () => {
     const socket = new SlowSocket(new Set(["m3"]));
     const errors: string[] = [];
-    const queue = new SendQueue(socket, "iopub", (error, label) => errors.push(`${label}: ${(error as Error).message}`));
+    const queue = new SendQueue(socket, "iopub", (error, label) =>
+      errors.push(`${label}: ${(error as Error).message}`),
+    );
     for (const text of messages(6)) queue.push([Buffer.from(text)]);
     await queue.drained();
     expect(errors).toEqual(["iopub: refused m3"]);
@@ -68,7 +70,8 @@ describe("SendQueue settled callbacks", () => {
     const socket = new SlowSocket(new Set(["m2"]));
     const queue = new SendQueue(socket, "test", () => undefined);
     const settled: string[] = [];
-    for (const text of messages(5)) queue.push([Buffer.from(text)], () => settled.push(`${text}:${socket.received.includes(text)}`));
+    for (const text of messages(5))
+      queue.push([Buffer.from(text)], () => settled.push(`${text}:${socket.received.includes(text)}`));
     expect(settled).toEqual([]);
     await queue.drained();
     expect(settled).toEqual(["m0:true", "m1:true", "m2:false", "m3:true", "m4:true"]);

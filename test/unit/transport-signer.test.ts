@@ -31,7 +31,12 @@ describe("createSigner", () => {
 
     const tampered = [...parts.slice(0, 3), Buffer.from('{"code":"rm -rf"}')];
     expect(signer.verify(signature, tampered)).toBe(false);
-    expect(signer.verify(signature.replace(/.$/, (c) => (c === "0" ? "1" : "0")), parts)).toBe(false);
+    expect(
+      signer.verify(
+        signature.replace(/.$/, (c) => (c === "0" ? "1" : "0")),
+        parts,
+      ),
+    ).toBe(false);
     expect(signer.verify(signature.slice(0, 10), parts)).toBe(false);
     expect(signer.verify("", parts)).toBe(false);
     expect(createSigner("hmac-sha256", "other-key").verify(signature, parts)).toBe(false);

@@ -10,7 +10,9 @@ const identity = { session: "s-1", username: "tester" };
 
 function sample(): Message<Record<string, unknown>> {
   const request = newMessage(identity, "execute_request", { code: "1 + 1" });
-  return newMessage(identity, "execute_reply", { status: "ok", execution_count: 1 }, request.header, { started: "now" });
+  return newMessage(identity, "execute_reply", { status: "ok", execution_count: 1 }, request.header, {
+    started: "now",
+  });
 }
 
 function envelope(identities: Uint8Array[]): Envelope {
@@ -58,7 +60,10 @@ describe("encodeFrames / decodeFrames", () => {
 
   it("tolerates an empty metadata frame and fills header fields other clients omit", () => {
     const header = Buffer.from(JSON.stringify({ msg_id: "m", msg_type: "kernel_info_request", session: "s" }));
-    const frames = resign([Buffer.from(DELIMITER), Buffer.alloc(0), header, Buffer.from("{}"), Buffer.alloc(0), Buffer.from("{}")], 0);
+    const frames = resign(
+      [Buffer.from(DELIMITER), Buffer.alloc(0), header, Buffer.from("{}"), Buffer.alloc(0), Buffer.from("{}")],
+      0,
+    );
     const decoded = decodeFrames(frames, signer);
     if (decoded.kind !== "message") throw new Error(decoded.reason);
     expect(decoded.envelope.message.metadata).toEqual({});
@@ -192,7 +197,9 @@ describe("decodeFrames nesting limit", () => {
   it("rejects nesting far past what JSON.parse or a structured clone could survive, without throwing", () => {
     const frames = encodeFrames(envelope([]), signer);
     frames[2] = Buffer.from(`{"msg_id":"m","msg_type":"t","session":"s","x":${"[".repeat(200_000)}`);
-    expect(reason(decodeFrames(resign(frames, 0), signer))).toBe(`header is nested deeper than ${MAX_JSON_DEPTH} levels`);
+    expect(reason(decodeFrames(resign(frames, 0), signer))).toBe(
+      `header is nested deeper than ${MAX_JSON_DEPTH} levels`,
+    );
   });
 
   it("does not count brackets inside strings, escaped quotes included", () => {

@@ -1,13 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { CliError } from "../errors";
-import {
-  checkKernelName,
-  DEFAULT_DISPLAY_NAME,
-  DEFAULT_KERNEL_NAME,
-  fillKernelSpec,
-  KernelSpec,
-} from "./kernelspec";
+import { checkKernelName, DEFAULT_DISPLAY_NAME, DEFAULT_KERNEL_NAME, fillKernelSpec, KernelSpec } from "./kernelspec";
 import { currentHost, dataDir, HostFacts, InstallLocation, kernelDir } from "./locations";
 import { compiledCli, kernelTemplateDir } from "./package-files";
 

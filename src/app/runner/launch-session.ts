@@ -64,10 +64,15 @@ class LaunchedSession implements KernelSession {
   }
 
   async interrupt(): Promise<void> {
-    await this.kernel.client.request("control", "interrupt_request", {}, {
-      awaitIdle: false,
-      timeoutMs: INTERRUPT_REPLY_TIMEOUT_MS,
-    });
+    await this.kernel.client.request(
+      "control",
+      "interrupt_request",
+      {},
+      {
+        awaitIdle: false,
+        timeoutMs: INTERRUPT_REPLY_TIMEOUT_MS,
+      },
+    );
   }
 
   async languageInfo(): Promise<Record<string, unknown> | undefined> {

@@ -11,6 +11,7 @@ export function exportsReferences(js: string): string[] {
 /** Names compiled code assigns: `exports.name = …` (not `==`). */
 export function exportsAssignments(js: string): string[] {
   const found = new Set<string>();
-  for (const m of js.matchAll(/\bexports\.([A-Za-z_$][\w$]*)\s*(?:[-+*/%&|^]|\*\*|<<|>>>?|\?\?|&&|\|\|)?=(?!=)/g)) found.add(m[1]);
+  for (const m of js.matchAll(/\bexports\.([A-Za-z_$][\w$]*)\s*(?:[-+*/%&|^]|\*\*|<<|>>>?|\?\?|&&|\|\|)?=(?!=)/g))
+    found.add(m[1]);
   return [...found];
 }

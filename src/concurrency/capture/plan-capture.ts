@@ -55,7 +55,8 @@ export async function planCapture(req: CaptureRequest): Promise<CapturePlan> {
   const roots = req.share ?? exportsReferences(req.js).filter((n) => !req.ignore.includes(n) && has(n));
   if (req.share) {
     const missing = req.share.filter((n) => !has(n));
-    if (missing.length) throw new CaptureError(`--share names ${missing.map((n) => `'${n}'`).join(", ")}, which no cell has defined`);
+    if (missing.length)
+      throw new CaptureError(`--share names ${missing.map((n) => `'${n}'`).join(", ")}, which no cell has defined`);
   }
   const planned = new Map<string, CapturedName>();
   const queue = [...roots];
@@ -77,7 +78,15 @@ export async function planCapture(req: CaptureRequest): Promise<CapturePlan> {
       for (const n of await outsideNames(req, name, source)) if (!planned.has(n)) queue.push(n);
     } else {
       const cell = req.info.cellOf(name);
-      walk.walk(value, { label: name, describe: where(req.info, name), origin: cell === undefined ? undefined : `'${name}' defined in cell [${cell}]` }, { step: name, parent: {} });
+      walk.walk(
+        value,
+        {
+          label: name,
+          describe: where(req.info, name),
+          origin: cell === undefined ? undefined : `'${name}' defined in cell [${cell}]`,
+        },
+        { step: name, parent: {} },
+      );
       planned.set(name, { name, kind: "data", value });
       for (const c of walk.classes) if (!planned.has(c)) queue.push(c);
     }
@@ -85,7 +94,9 @@ export async function planCapture(req: CaptureRequest): Promise<CapturePlan> {
   // Imports first, then data, then functions and classes in the order the notebook defined them.
   const order = Object.keys(req.values);
   const rank = (c: CapturedName) => (c.kind === "import" ? 0 : c.kind === "data" ? 1 : 2);
-  const names = [...planned.values()].sort((a, b) => rank(a) - rank(b) || order.indexOf(a.name) - order.indexOf(b.name));
+  const names = [...planned.values()].sort(
+    (a, b) => rank(a) - rank(b) || order.indexOf(a.name) - order.indexOf(b.name),
+  );
   return { names, reattach: walk.reattach, ...(itemReattach ? { itemReattach } : {}) };
 }
 
@@ -93,9 +104,14 @@ export async function planCapture(req: CaptureRequest): Promise<CapturePlan> {
 function walkItems(walk: ValueWalk, items: NonNullable<CaptureRequest["items"]>): (Reattach[] | undefined)[] {
   const label = /^[A-Za-z_$][\w$]*$/.test(items.expression) ? items.expression : `(${items.expression})`;
   return items.values.map((item, i) => {
-    if (item === null || (typeof item !== "object" && typeof item !== "function" && typeof item !== "symbol")) return undefined;
+    if (item === null || (typeof item !== "object" && typeof item !== "function" && typeof item !== "symbol"))
+      return undefined;
     const at = `${label}[${i}]`;
-    const found = walk.walkAlone(item, { label: at, describe: `'${at}' (an item of --map ${items.expression})`, origin: `an item of --map ${items.expression}` });
+    const found = walk.walkAlone(item, {
+      label: at,
+      describe: `'${at}' (an item of --map ${items.expression})`,
+      origin: `an item of --map ${items.expression}`,
+    });
     return found.length ? found : undefined;
   });
 }
@@ -108,7 +124,8 @@ function notebookFor(req: CaptureRequest): WalkNotebook {
     if (typeof value !== "function") continue;
     functions.set(value, name);
     const proto = (value as { prototype?: unknown }).prototype;
-    if (proto !== null && typeof proto === "object" && /^class\b/.test(Function.prototype.toString.call(value))) classes.set(proto, name);
+    if (proto !== null && typeof proto === "object" && /^class\b/.test(Function.prototype.toString.call(value)))
+      classes.set(proto, name);
   }
   return {
     kind: req.kind,
@@ -127,7 +144,9 @@ function functionSource(info: NotebookNameInfo, name: string, fn: Function): str
     );
   }
   if (/^(async\s+)?[\w$]+\s*\(/.test(source) && !/^(async\s+)?function\b/.test(source)) {
-    throw new CaptureError(`${where(info, name)} is a method taken off an object; wrap it in a top-level function to use it in a worker.`);
+    throw new CaptureError(
+      `${where(info, name)} is a method taken off an object; wrap it in a top-level function to use it in a worker.`,
+    );
   }
   return source;
 }
@@ -147,7 +166,8 @@ async function outsideNames(req: CaptureRequest, name: string, source: string): 
     }
   }
   for (const n of exportsReferences(source)) {
-    if (!needed.includes(n) && !(Object.prototype.hasOwnProperty.call(CELL_API, n) && req.values[n] === CELL_API[n])) needed.push(n);
+    if (!needed.includes(n) && !(Object.prototype.hasOwnProperty.call(CELL_API, n) && req.values[n] === CELL_API[n]))
+      needed.push(n);
   }
   return needed;
 }

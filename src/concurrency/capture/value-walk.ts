@@ -64,16 +64,19 @@ export class ValueWalk {
   walk(value: unknown, root: WalkRoot, at: PathNode = {}): void {
     const stack: [unknown, PathNode][] = [[value, at]];
     const refuse = (node: PathNode, what: string, fix: string): never => {
-      const where = node === at ? root.describe : `'${renderPath(root.label, node, at)}'${root.origin ? ` (${root.origin})` : ""}`;
+      const where =
+        node === at ? root.describe : `'${renderPath(root.label, node, at)}'${root.origin ? ` (${root.origin})` : ""}`;
       throw new CaptureError(`${where} ${what}. ${fix}`);
     };
     while (stack.length) {
       const [v, node] = stack.pop()!;
-      if (typeof v === "symbol") refuse(node, "is a symbol; symbols cannot be copied to a worker", "Use a string instead.");
+      if (typeof v === "symbol")
+        refuse(node, "is a symbol; symbols cannot be copied to a worker", "Use a string instead.");
       if (typeof v === "function") refuse(node, ...this.functionInside(v));
       if (v === null || typeof v !== "object" || this.seen.has(v)) continue;
       this.seen.add(v);
-      if (types.isProxy(v)) refuse(node, "is a Proxy, which a copy cannot reproduce", "Pass the object it wraps instead.");
+      if (types.isProxy(v))
+        refuse(node, "is a Proxy, which a copy cannot reproduce", "Pass the object it wraps instead.");
       const judged = this.judge(v);
       if ("refuse" in judged) refuse(node, judged.refuse, judged.fix);
       else if (judged.reattach !== undefined) this.found.push({ at: stepsOf(node), proto: judged.reattach });
@@ -82,8 +85,14 @@ export class ValueWalk {
   }
 
   /** Push what is inside `v` that could still hold objects; leaves (numbers, bytes, dates) are not looked at. */
-  private contents(v: object, node: PathNode, stack: [unknown, PathNode][], refuse: (n: PathNode, what: string, fix: string) => never): void {
-    const isObjectLike = (x: unknown) => (x !== null && typeof x === "object") || typeof x === "function" || typeof x === "symbol";
+  private contents(
+    v: object,
+    node: PathNode,
+    stack: [unknown, PathNode][],
+    refuse: (n: PathNode, what: string, fix: string) => never,
+  ): void {
+    const isObjectLike = (x: unknown) =>
+      (x !== null && typeof x === "object") || typeof x === "function" || typeof x === "symbol";
     if (Array.isArray(v)) {
       // Index by index, without a path per element: a million numbers take milliseconds.
       for (let i = 0; i < v.length; i++) {
@@ -95,7 +104,11 @@ export class ValueWalk {
     if (types.isMap(v) || types.isSet(v)) {
       const own = Reflect.ownKeys(v);
       if (own.length) {
-        refuse(node, `has properties of its own (${own.map(String).join(", ")}), which a copy of a ${types.isMap(v) ? "Map" : "Set"} leaves out`, "Keep them in a plain object next to it.");
+        refuse(
+          node,
+          `has properties of its own (${own.map(String).join(", ")}), which a copy of a ${types.isMap(v) ? "Map" : "Set"} leaves out`,
+          "Keep them in a plain object next to it.",
+        );
       }
       let n = 0;
       if (types.isMap(v)) {
@@ -115,7 +128,11 @@ export class ValueWalk {
     if (ArrayBuffer.isView(v) || types.isAnyArrayBuffer(v)) {
       const buffer = ArrayBuffer.isView(v) ? v.buffer : v;
       if (this.notebook.kind === "processes" && types.isSharedArrayBuffer(buffer)) {
-        refuse(node, "holds a SharedArrayBuffer", "Processes do not share memory with the kernel: use %%threads, or copy it into an ArrayBuffer.");
+        refuse(
+          node,
+          "holds a SharedArrayBuffer",
+          "Processes do not share memory with the kernel: use %%threads, or copy it into an ArrayBuffer.",
+        );
       }
       return;
     }
@@ -163,7 +180,11 @@ export class ValueWalk {
     if (Buffer.isBuffer(v) && proto === Buffer.prototype) return { reattach: { builtin: "Buffer" } };
     const name = this.notebook.classOf(proto);
     if (name !== undefined) {
-      if (uncloneable(v)) return { refuse: `is a ${name}, built on a ${builtinBase(v)}, which cannot be copied`, fix: "Create it inside the task instead." };
+      if (uncloneable(v))
+        return {
+          refuse: `is a ${name}, built on a ${builtinBase(v)}, which cannot be copied`,
+          fix: "Create it inside the task instead.",
+        };
       const privateIn = this.privateMembers(proto);
       if (privateIn) {
         return {
@@ -177,7 +198,10 @@ export class ValueWalk {
     const cls = ctor?.name || "an unnamed class";
     const o = v as { pipe?: unknown; on?: unknown };
     if (typeof o.pipe === "function" || typeof o.on === "function") {
-      return { refuse: `is a stream, socket or event emitter (${cls}), which lives in the kernel`, fix: "Open it inside the task instead." };
+      return {
+        refuse: `is a stream, socket or event emitter (${cls}), which lives in the kernel`,
+        fix: "Open it inside the task instead.",
+      };
     }
     return {
       refuse: `is an instance of ${cls}, which a copy would turn into a plain object without its methods`,
@@ -211,16 +235,29 @@ function isNative(fn: Function): boolean {
 /** An object without the internal slots of an array, a collection, a buffer, a date, … */
 function isOrdinary(v: object): boolean {
   return !(
-    types.isMap(v) || types.isSet(v) || ArrayBuffer.isView(v) || types.isAnyArrayBuffer(v) || types.isDate(v) ||
-    types.isRegExp(v) || types.isBoxedPrimitive(v) || types.isNativeError(v) || uncloneable(v)
+    types.isMap(v) ||
+    types.isSet(v) ||
+    ArrayBuffer.isView(v) ||
+    types.isAnyArrayBuffer(v) ||
+    types.isDate(v) ||
+    types.isRegExp(v) ||
+    types.isBoxedPrimitive(v) ||
+    types.isNativeError(v) ||
+    uncloneable(v)
   );
 }
 
 /** Built-ins a structured clone refuses, even under a notebook class. */
 function uncloneable(v: object): boolean {
   return (
-    types.isWeakMap(v) || types.isWeakSet(v) || types.isPromise(v) || types.isGeneratorObject(v) ||
-    types.isModuleNamespaceObject(v) || types.isExternal(v) || types.isSymbolObject(v) || types.isKeyObject(v)
+    types.isWeakMap(v) ||
+    types.isWeakSet(v) ||
+    types.isPromise(v) ||
+    types.isGeneratorObject(v) ||
+    types.isModuleNamespaceObject(v) ||
+    types.isExternal(v) ||
+    types.isSymbolObject(v) ||
+    types.isKeyObject(v)
   );
 }
 

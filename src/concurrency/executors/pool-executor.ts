@@ -19,11 +19,19 @@ export class PoolExecutor implements Executor {
     const resultOf = (i: number, end: TaskEnd) => taskResult(i, end, tracker.task(i).where, job.memoryMb);
     let running = true;
     await this.pool.run(
-      { program, tasks: job.tasks, workers: job.workers, fresh: job.fresh, limits: { memoryMb: job.memoryMb }, signal: job.signal },
+      {
+        program,
+        tasks: job.tasks,
+        workers: job.workers,
+        fresh: job.fresh,
+        limits: { memoryMb: job.memoryMb },
+        signal: job.signal,
+      },
       {
         queued: (i) => tracker.update(i, { queued_ms: tracker.ms(), status: "queued" }),
         spawned: (i, startupMs) => tracker.update(i, { startup_ms: startupMs }),
-        started: (i, where, slot, at) => tracker.update(i, { where, slot, start_ms: tracker.ms(at), status: "running" }),
+        started: (i, where, slot, at) =>
+          tracker.update(i, { where, slot, start_ms: tracker.ms(at), status: "running" }),
         output: (i, name, text) => job.output.write(i, name, text),
         ended: (i, end) => {
           job.output.endTask(i);
@@ -36,7 +44,11 @@ export class PoolExecutor implements Executor {
         late: (i, end) => {
           const result = resultOf(i, end);
           if (result.status !== "error" && result.status !== "crashed") return;
-          job.output.write(i, "stderr", `${result.error.ename}: ${result.error.evalue} (after the task had returned)\n`);
+          job.output.write(
+            i,
+            "stderr",
+            `${result.error.ename}: ${result.error.evalue} (after the task had returned)\n`,
+          );
           // While the cell still runs, a task whose leftovers failed is not a success.
           if (running && results[i]?.status === "ok") {
             results[i] = result;
@@ -59,7 +71,10 @@ function taskResult(i: number, end: TaskEnd, where: string, memoryMb: number | u
   if (end.status === "ok") return { status: "ok", value: end.value };
   if (end.status === "error") return { status: "error", error: end.error };
   const stderr = "stderrTail" in end.cause ? stderrLines(end.cause.stderrTail) : [];
-  return { status: "crashed", error: { ename: "WorkerCrashed", evalue: lossMessage(end.cause, where, memoryMb), traceback: stderr } };
+  return {
+    status: "crashed",
+    error: { ename: "WorkerCrashed", evalue: lossMessage(end.cause, where, memoryMb), traceback: stderr },
+  };
 }
 
 /** Worded without the task's number: the cell's error puts `[task i]` before it. */
@@ -90,7 +105,13 @@ const STDERR_LINES = 6;
 const NATIVE_FRAME = /^\s*\d+: 0x[0-9a-f]+|^-+ Native stack trace -+$/;
 
 function stderrLines(tail: string | undefined): string[] {
-  const lines = (tail ?? "").split("\n").map((l) => l.trimEnd()).filter((l) => l.trim() !== "" && !NATIVE_FRAME.test(l));
+  const lines = (tail ?? "")
+    .split("\n")
+    .map((l) => l.trimEnd())
+    .filter((l) => l.trim() !== "" && !NATIVE_FRAME.test(l));
   if (lines.length === 0) return [];
-  return ["its process's stderr ended with:", ...lines.slice(-STDERR_LINES).map((l) => `  ${l.length > 200 ? l.slice(0, 199) + "…" : l}`)];
+  return [
+    "its process's stderr ended with:",
+    ...lines.slice(-STDERR_LINES).map((l) => `  ${l.length > 200 ? l.slice(0, 199) + "…" : l}`),
+  ];
 }

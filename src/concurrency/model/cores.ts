@@ -9,7 +9,8 @@ export function usableCores(): number {
   let cores = availableParallelism();
   try {
     const [quota, period] = readFileSync("/sys/fs/cgroup/cpu.max", "utf8").trim().split(/\s+/);
-    if (quota !== "max" && Number(period) > 0) cores = Math.min(cores, Math.max(1, Math.floor(Number(quota) / Number(period))));
+    if (quota !== "max" && Number(period) > 0)
+      cores = Math.min(cores, Math.max(1, Math.floor(Number(quota) / Number(period))));
   } catch {
     // No cgroup v2 limit visible: the affinity count stands.
   }

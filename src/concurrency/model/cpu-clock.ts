@@ -6,7 +6,8 @@ import { readFileSync } from "fs";
  * Linux we read the scheduler's own account of this thread.
  */
 export function threadCpuMs(): number | null {
-  const threadCpuUsage = (process as unknown as { threadCpuUsage?: () => { user: number; system: number } }).threadCpuUsage;
+  const threadCpuUsage = (process as unknown as { threadCpuUsage?: () => { user: number; system: number } })
+    .threadCpuUsage;
   if (typeof threadCpuUsage === "function") {
     const u = threadCpuUsage();
     return (u.user + u.system) / 1000;

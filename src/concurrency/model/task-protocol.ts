@@ -10,7 +10,12 @@ import type { CellSource } from "../../runtime/cell-positions";
 export type CapturedName =
   | { name: string; kind: "data"; value: unknown }
   | { name: string; kind: "function"; source: string }
-  | { name: string; kind: "import"; specifier: string; binding: "namespace" | "default" | "require" | { named: string } };
+  | {
+      name: string;
+      kind: "import";
+      specifier: string;
+      binding: "namespace" | "default" | "require" | { named: string };
+    };
 
 /**
  * One step from a value to something inside it: a property or array index, or the n-th entry of

@@ -68,7 +68,8 @@ export class PoolWorker {
           return this.settle(m.id, { status: "error", error: m.error, at: m.at, cpu_ms: null }, true);
         case "exiting":
           this.alive = false;
-          if (m.id !== null) this.settle(m.id, { status: "crashed", cause: { kind: "process-exit", code: m.code } }, true);
+          if (m.id !== null)
+            this.settle(m.id, { status: "crashed", cause: { kind: "process-exit", code: m.code } }, true);
           return;
       }
     });
@@ -82,10 +83,19 @@ export class PoolWorker {
   }
 
   /** Run a task of program `programId`, sending the program first if this worker has not had it. */
-  run(task: TaskInput, programId: number, program: TaskProgram, callbacks: TaskCallbacks): { id: number; end: Promise<TaskEnd> } {
+  run(
+    task: TaskInput,
+    programId: number,
+    program: TaskProgram,
+    callbacks: TaskCallbacks,
+  ): { id: number; end: Promise<TaskEnd> } {
     const id = PoolWorker.nextId++;
     const end = new Promise<TaskEnd>((resolve) => {
-      if (!this.alive) return resolve({ status: "crashed", cause: this.exit ?? { kind: "unsent", message: "its worker was already leaving" } });
+      if (!this.alive)
+        return resolve({
+          status: "crashed",
+          cause: this.exit ?? { kind: "unsent", message: "its worker was already leaving" },
+        });
       this.pending.set(id, { callbacks, resolve });
       try {
         if (!this.programs.has(programId)) {

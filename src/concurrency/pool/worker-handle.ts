@@ -67,7 +67,12 @@ export function spawnThread(limits: WorkerLimits = {}): WorkerHandle {
     workerData: { outputBudget },
     ...(limits.memoryMb === undefined
       ? {}
-      : { resourceLimits: { maxOldGenerationSizeMb: limits.memoryMb, maxYoungGenerationSizeMb: 2 * semiSpaceMb(limits.memoryMb) } }),
+      : {
+          resourceLimits: {
+            maxOldGenerationSizeMb: limits.memoryMb,
+            maxYoungGenerationSizeMb: 2 * semiSpaceMb(limits.memoryMb),
+          },
+        }),
   });
   worker.on("message", (m: FromWorker) => {
     if (m.type === "output") taskOutputReceived(outputBudget, m.text);
@@ -96,9 +101,17 @@ export function spawnProcess(limits: WorkerLimits = {}): WorkerHandle {
   const execArgv =
     limits.memoryMb === undefined
       ? process.execArgv
-      : [...process.execArgv, `--max-old-space-size=${limits.memoryMb}`, `--max-semi-space-size=${semiSpaceMb(limits.memoryMb)}`];
+      : [
+          ...process.execArgv,
+          `--max-old-space-size=${limits.memoryMb}`,
+          `--max-semi-space-size=${semiSpaceMb(limits.memoryMb)}`,
+        ];
   // 'advanced' serialization: the JSON default silently turns Map, Set, Date and typed arrays into wrong values.
-  const child: ChildProcess = fork(SCRIPT, [], { serialization: "advanced", execArgv, stdio: ["ignore", "inherit", "pipe", "ipc"] });
+  const child: ChildProcess = fork(SCRIPT, [], {
+    serialization: "advanced",
+    execArgv,
+    stdio: ["ignore", "inherit", "pipe", "ipc"],
+  });
   let stderrTail = "";
   child.stderr?.on("data", (chunk: Buffer) => {
     stderrTail = (stderrTail + chunk.toString()).slice(-STDERR_TAIL);

@@ -45,7 +45,11 @@ export class WorkerPool {
     const programId = WorkerPool.nextProgram++;
     const used = new Set<PoolWorker>();
     try {
-      await Promise.all(Array.from({ length: slots }, (_, slot) => this.runSlot(slot, queue, byIndex, { ...job, programId, used }, events)));
+      await Promise.all(
+        Array.from({ length: slots }, (_, slot) =>
+          this.runSlot(slot, queue, byIndex, { ...job, programId, used }, events),
+        ),
+      );
     } finally {
       for (const w of used) w.drop(programId);
     }

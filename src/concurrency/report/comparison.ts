@@ -47,7 +47,11 @@ export function renderComparison(title: string, reports: TimingReport[], { lanes
     `</div>`;
   return {
     data: lanes
-      ? { "text/plain": text, "text/html": html, "image/svg+xml": stackSvgs(bundles.map((b) => b.data["image/svg+xml"])) }
+      ? {
+          "text/plain": text,
+          "text/html": html,
+          "image/svg+xml": stackSvgs(bundles.map((b) => b.data["image/svg+xml"])),
+        }
       : { "text/plain": text, "text/html": html },
     metadata: lanes ? { timing: bundles.map((b) => b.metadata.timing), comparison: rows } : { comparison: rows },
   };
@@ -62,7 +66,11 @@ function tableOf(rows: ComparisonRow[]): { text: string; html: string } {
   ]);
   const head = ["model", "wall", "CPU", "speedup vs serial"];
   const widths = head.map((h, k) => Math.max(h.length, ...cells.map((c) => c[k].length)));
-  const line = (c: string[]) => c.map((x, k) => x.padEnd(widths[k])).join("  ").trimEnd();
+  const line = (c: string[]) =>
+    c
+      .map((x, k) => x.padEnd(widths[k]))
+      .join("  ")
+      .trimEnd();
   const text = [line(head), ...cells.map(line)].join("\n");
   const best = Math.min(...rows.map((r) => r.wall_ms));
   const td = (x: string, bold: boolean) =>

@@ -49,11 +49,20 @@ function laneHtml(report: TimingReport, layout: Layout, lane: Lane, widths: [num
     track += tag("span", style, MARKS[m.mark].symbol, `${lane.label}: ${MARKS[m.mark].meaning}`);
   }
   track += wallLine(layout);
-  return tag("div", ROW, [
-    tag("span", column(widths[0]), escapeHtml(lane.label)),
-    tag("div", TRACK, track),
-    tag("span", column(widths[1], `;padding-left:0.5em;font-size:11px;color:${P.CSS_MUTED_TEXT}`), escapeHtml(rightText(lane))),
-  ].join(""), lane.title);
+  return tag(
+    "div",
+    ROW,
+    [
+      tag("span", column(widths[0]), escapeHtml(lane.label)),
+      tag("div", TRACK, track),
+      tag(
+        "span",
+        column(widths[1], `;padding-left:0.5em;font-size:11px;color:${P.CSS_MUTED_TEXT}`),
+        escapeHtml(rightText(lane)),
+      ),
+    ].join(""),
+    lane.title,
+  );
 }
 
 function wallLine(layout: Layout): string {
@@ -61,21 +70,25 @@ function wallLine(layout: Layout): string {
   return tag("span", style);
 }
 
-
 function axisHtml(layout: Layout, widths: [number, number]): string {
   const labels =
     tag("span", "position:absolute;left:0;top:1px", "0") +
     tag("span", "position:absolute;right:0;top:1px", escapeHtml(formatAxisMs(layout.end)));
   const track = `position:relative;flex:1 1 0px;min-width:240px;height:14px;border-top:1px solid ${P.NEUTRAL};font-size:10px;color:${P.CSS_MUTED_TEXT}`;
-  return tag("div", "display:flex;margin-top:2px", [
-    tag("span", column(widths[0])),
-    tag("div", track, labels),
-    tag("span", column(widths[1], ";padding-left:0.5em;font-size:11px")),
-  ].join(""));
+  return tag(
+    "div",
+    "display:flex;margin-top:2px",
+    [
+      tag("span", column(widths[0])),
+      tag("div", track, labels),
+      tag("span", column(widths[1], ";padding-left:0.5em;font-size:11px")),
+    ].join(""),
+  );
 }
 
 function legendHtml(report: TimingReport, layout: Layout): string {
-  const swatch = (height: number) => `display:inline-block;width:14px;height:${height}px;margin:0 4px 0 0;vertical-align:middle`;
+  const swatch = (height: number) =>
+    `display:inline-block;width:14px;height:${height}px;margin:0 4px 0 0;vertical-align:middle`;
   return legend(report, layout)
     .map((entries) => {
       const items = entries.map((e) => {

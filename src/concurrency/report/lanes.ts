@@ -58,9 +58,7 @@ export interface Layout {
 }
 
 export function markOf(status: TaskStatus): Mark | null {
-  return status === "error" || status === "crashed" || status === "cancelled" || status === "abandoned"
-    ? status
-    : null;
+  return status === "error" || status === "crashed" || status === "cancelled" || status === "abandoned" ? status : null;
 }
 
 export function cpuText(cpu: number | null): string {
@@ -120,7 +118,12 @@ function runSegments(report: TimingReport, task: TaskTiming, name: string, end: 
     const a = Math.max(from, start);
     const b = Math.min(to, end);
     if (b < a) continue;
-    segments.push({ kind: "slice", from: a, to: b, title: `${name}: on the CPU for ${formatMs(b - a)} at ${formatMs(a)}` });
+    segments.push({
+      kind: "slice",
+      from: a,
+      to: b,
+      title: `${name}: on the CPU for ${formatMs(b - a)} at ${formatMs(a)}`,
+    });
   }
   return segments;
 }

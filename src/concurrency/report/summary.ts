@@ -100,9 +100,7 @@ export function summarize(report: TimingReport): Summary {
   }
   const startups = tasks.map((t) => t.startup_ms).filter((s): s is number => s !== null);
   const maxStartup_ms = startups.length > 0 ? Math.max(...startups) : null;
-  const capacity = isParallel(report.executor)
-    ? Math.max(1, Math.min(report.cores, report.workers, tasks.length))
-    : 1;
+  const capacity = isParallel(report.executor) ? Math.max(1, Math.min(report.cores, report.workers, tasks.length)) : 1;
   const coresBusy = cpu !== null && wall > 0 ? cpu / wall : null;
   const base = { wall_ms: wall, task_ms, cpu_ms: cpu, coresBusy, capacity, maxStartup_ms };
   if (!report.finished || wall <= 0 || tasks.length === 0) {
@@ -178,7 +176,8 @@ function boundReading(report: TimingReport, bound: Bound): string {
       if (executor === "async") return "CPU-bound on one thread: tasks took turns";
       if (executor === "serial") return "CPU-bound on one thread: one task after another";
       if (n <= Math.min(workers, cores)) return "CPU-bound: each task had a core to itself";
-      if (workers < cores) return `CPU-bound: limited to ${plural(workers, "worker")} (${plural(cores, "core")} available)`;
+      if (workers < cores)
+        return `CPU-bound: limited to ${plural(workers, "worker")} (${plural(cores, "core")} available)`;
       return `CPU-bound: limited to ${plural(cores, "core")}`;
   }
 }

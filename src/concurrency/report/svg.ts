@@ -48,7 +48,6 @@ function segmentSvg(report: TimingReport, s: Segment, x0: number, y: number, end
   return rect(x, y + (BAR - paint.height) / 2, w, paint.height, `fill="${paint.fill}"`, s.title);
 }
 
-
 export function renderSvg(report: TimingReport, layout: Layout, summary: Summary): string {
   const labelChars = Math.max(1, ...layout.lanes.map((l) => l.label.length));
   const rightChars = Math.max(1, ...layout.lanes.map((l) => rightText(l).length));
@@ -75,9 +74,13 @@ export function renderSvg(report: TimingReport, layout: Layout, summary: Summary
     y += ROW;
   }
   if (layout.lanes.length > 0) {
-    out.push(`<line x1="${num(wallX)}" x2="${num(wallX)}" y1="${num(lanesTop)}" y2="${num(y)}" stroke="${P.NEUTRAL}" stroke-dasharray="3 2"/>`);
+    out.push(
+      `<line x1="${num(wallX)}" x2="${num(wallX)}" y1="${num(lanesTop)}" y2="${num(y)}" stroke="${P.NEUTRAL}" stroke-dasharray="3 2"/>`,
+    );
   }
-  out.push(`<line x1="${num(trackX)}" x2="${num(trackX + TRACK)}" y1="${num(y + 2)}" y2="${num(y + 2)}" stroke="${P.NEUTRAL}"/>`);
+  out.push(
+    `<line x1="${num(trackX)}" x2="${num(trackX + TRACK)}" y1="${num(y + 2)}" y2="${num(y + 2)}" stroke="${P.NEUTRAL}"/>`,
+  );
   const axisAttrs = `font-size="10" fill="${P.SVG_MUTED_TEXT}"`;
   out.push(text(trackX, y + 13, "0", axisAttrs));
   out.push(text(trackX + TRACK, y + 13, formatAxisMs(layout.end), `${axisAttrs} text-anchor="end"`));
@@ -93,7 +96,10 @@ export function renderSvg(report: TimingReport, layout: Layout, summary: Summary
     for (const e of entries) {
       if (isMark(e.key)) out.push(text(x, y + 11, MARKS[e.key].symbol, `font-size="11"`));
       else if (e.key === "startup") out.push(rect(x, y + 3, 14, 9, `fill="url(#startup-hatch)"`));
-      else if (e.key === "queued") out.push(`<line x1="${num(x)}" x2="${num(x + 14)}" y1="${num(y + 7)}" y2="${num(y + 7)}" stroke="${P.NEUTRAL}" stroke-width="2" stroke-dasharray="2 2"/>`);
+      else if (e.key === "queued")
+        out.push(
+          `<line x1="${num(x)}" x2="${num(x + 14)}" y1="${num(y + 7)}" y2="${num(y + 7)}" stroke="${P.NEUTRAL}" stroke-width="2" stroke-dasharray="2 2"/>`,
+        );
       else {
         const paint = P.paintOf(report.executor, e.key);
         const h = Math.round((paint.height * 9) / 12);

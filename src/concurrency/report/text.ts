@@ -32,9 +32,7 @@ export function laneBar(lane: Lane, end: number): string {
 }
 
 function markText(lane: Lane): string {
-  return lane.marks
-    .map((m) => (m.at === null ? `${MARKS[m.mark].symbol}×${m.count}` : MARKS[m.mark].symbol))
-    .join(" ");
+  return lane.marks.map((m) => (m.at === null ? `${MARKS[m.mark].symbol}×${m.count}` : MARKS[m.mark].symbol)).join(" ");
 }
 
 export function renderText(report: TimingReport, layout: Layout, summary: Summary): string {

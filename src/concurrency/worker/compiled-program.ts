@@ -45,7 +45,8 @@ export function compileProgram(program: ShippedProgram, api: Record<string, unkn
     `return exports[${JSON.stringify(program.bodyVar)}];`,
   ].join("\n");
   const script = `(function (exports, require) {${source}\n})`;
-  if (program.positions) cellPositions.register(program.filename, program.positions, script, script.indexOf(program.js));
+  if (program.positions)
+    cellPositions.register(program.filename, program.positions, script, script.indexOf(program.js));
   // Compiled under the cell's name, so a task's stack frames say where in the cell it failed.
   const factory = runInThisContext(script, { filename: program.filename, displayErrors: false }) as Factory;
   const dataReattach = program.reattach ?? [];

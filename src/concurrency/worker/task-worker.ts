@@ -66,7 +66,12 @@ function openPort(): Port {
   // close, so a watcher thread also ends it once the kernel is no longer its parent.
   process.on("disconnect", () => realExit(0));
   watchParent({ graceMs: 0 });
-  const send = process.send.bind(process) as (m: unknown, handle?: undefined, options?: object, cb?: () => void) => boolean;
+  const send = process.send.bind(process) as (
+    m: unknown,
+    handle?: undefined,
+    options?: object,
+    cb?: () => void,
+  ) => boolean;
   return {
     post: (m) => send(m),
     onMessage: (l) => process.on("message", l),
@@ -130,7 +135,13 @@ function fault(thrown: unknown, how: "exception" | "rejection"): void {
       ? "uncaught: thrown in a timer or callback, outside the task's await chain"
       : "unhandled rejection: a promise the task did not await";
   const retiring = id === current;
-  const message: FromWorker = { type: "fault", id, error: { ...fields, evalue: `${fields.evalue} (${where})` }, at: clockNs(), retiring };
+  const message: FromWorker = {
+    type: "fault",
+    id,
+    error: { ...fields, evalue: `${fields.evalue} (${where})` },
+    at: clockNs(),
+    retiring,
+  };
   starts.release();
   output.flush();
   if (retiring) port.postAndLeave(message, 1);
@@ -163,7 +174,12 @@ function programFor(id: number): CompiledProgram {
   return (entry.compiled ??= compileProgram(entry.shipped, WORKER_API));
 }
 
-async function run(id: number, programId: number, input: TaskInput, itemReattach: Reattach[] | undefined): Promise<void> {
+async function run(
+  id: number,
+  programId: number,
+  input: TaskInput,
+  itemReattach: Reattach[] | undefined,
+): Promise<void> {
   // Stopping a task kills its worker, so this signal only ever aborts with the worker itself; it
   // is made only for a task that asks for it.
   let abort: AbortController | undefined;

@@ -21,10 +21,16 @@ export async function runCompareCell(
   const display = new ComparisonDisplay(output, cell.title);
   const finished: TimingReport[] = [];
   for (const model of MODELS) {
-    const outcome = await runConcurrentCell(host, { ...cell, executor: model, title: `${cell.title} → %%${model}` }, output, interrupt, {
-      view: display.nextRun(),
-      onFinished: (r) => finished.push(r),
-    });
+    const outcome = await runConcurrentCell(
+      host,
+      { ...cell, executor: model, title: `${cell.title} → %%${model}` },
+      output,
+      interrupt,
+      {
+        view: display.nextRun(),
+        onFinished: (r) => finished.push(r),
+      },
+    );
     if (outcome.kind === "error") return outcome;
   }
   // --quiet leaves out every model's lanes; the table is what such a cell is run for.
@@ -33,7 +39,10 @@ export async function runCompareCell(
     output.display(table.data, table.metadata);
   }
   const rows = comparisonRows(finished);
-  return { kind: "ok", result: { data: { "text/plain": rows.map((r) => `${r.model}: ${formatMs(r.wall_ms)}`).join(", ") }, metadata: {} } };
+  return {
+    kind: "ok",
+    result: { data: { "text/plain": rows.map((r) => `${r.model}: ${formatMs(r.wall_ms)}`).join(", ") }, metadata: {} },
+  };
 }
 
 /** One display_id for the whole cell; each model's tracker draws its run into it. */

@@ -49,35 +49,65 @@ const MIN_MEMORY_MB = 16;
 const MAX_MEMORY_MB = 1024 * 1024;
 
 export const CONCURRENCY_FLAGS: FlagSpec[] = [
-  { names: ["-n", "--tasks"], value: "N", help: `number of tasks, 1 to ${MAX_TASKS} (default: the number of cores, or the --map length)`,
-    apply: (o, v, f) => (o.tasks = positiveInt(f, v, MAX_TASKS)) },
-  { names: ["-w", "--workers"], value: "W", help: `pool size, 1 to ${MAX_WORKERS}; extra tasks queue for a free worker`,
-    apply: (o, v, f) => (o.workers = positiveInt(f, v, MAX_WORKERS)) },
-  { names: ["--map"], value: "EXPR", help: `an array (or a promise of one), at most ${MAX_TASKS} items; task.item is its element i`,
-    apply: (o, v) => (o.map = v) },
-  { names: ["--timeout"], value: "DURATION", help: "stop tasks still running after e.g. 500ms, 2s, 1m (up to 24h)",
+  {
+    names: ["-n", "--tasks"],
+    value: "N",
+    help: `number of tasks, 1 to ${MAX_TASKS} (default: the number of cores, or the --map length)`,
+    apply: (o, v, f) => (o.tasks = positiveInt(f, v, MAX_TASKS)),
+  },
+  {
+    names: ["-w", "--workers"],
+    value: "W",
+    help: `pool size, 1 to ${MAX_WORKERS}; extra tasks queue for a free worker`,
+    apply: (o, v, f) => (o.workers = positiveInt(f, v, MAX_WORKERS)),
+  },
+  {
+    names: ["--map"],
+    value: "EXPR",
+    help: `an array (or a promise of one), at most ${MAX_TASKS} items; task.item is its element i`,
+    apply: (o, v) => (o.map = v),
+  },
+  {
+    names: ["--timeout"],
+    value: "DURATION",
+    help: "stop tasks still running after e.g. 500ms, 2s, 1m (up to 24h)",
     apply: (o, v, f) => {
       const ms = parseDuration(v);
       if (ms === undefined || ms <= 0 || ms > MAX_TIMEOUT_MS) {
         throw new MagicUsageError(`${f} takes a duration from 1ms to 24h, such as 500ms, 2s or 1m, not '${v}'`);
       }
       o.timeoutMs = ms;
-    } },
-  { names: ["--memory"], value: "SIZE", help: `cap each worker's heap, ${MIN_MEMORY_MB}mb to ${MAX_MEMORY_MB / 1024}g, e.g. 64mb or 1g (%%threads, %%processes)`,
+    },
+  },
+  {
+    names: ["--memory"],
+    value: "SIZE",
+    help: `cap each worker's heap, ${MIN_MEMORY_MB}mb to ${MAX_MEMORY_MB / 1024}g, e.g. 64mb or 1g (%%threads, %%processes)`,
     apply: (o, v, f) => {
       const mb = parseSizeMb(v);
       if (mb === undefined || mb < MIN_MEMORY_MB || mb > MAX_MEMORY_MB) {
-        throw new MagicUsageError(`${f} takes a heap size from ${MIN_MEMORY_MB}mb to ${MAX_MEMORY_MB / 1024}g, such as 64mb, 512m or 1g, not '${v}'`);
+        throw new MagicUsageError(
+          `${f} takes a heap size from ${MIN_MEMORY_MB}mb to ${MAX_MEMORY_MB / 1024}g, such as 64mb, 512m or 1g, not '${v}'`,
+        );
       }
       o.memoryMb = mb;
-    } },
-  { names: ["--share"], value: "a,b", help: "copy exactly these notebook names into the workers",
+    },
+  },
+  {
+    names: ["--share"],
+    value: "a,b",
+    help: "copy exactly these notebook names into the workers",
     apply: (o, v, f) => {
-      const names = v.split(",").map((s) => s.trim()).filter(Boolean);
+      const names = v
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean);
       const bad = names.find((n) => !IDENTIFIER.test(n));
-      if (names.length === 0 || bad !== undefined) throw new MagicUsageError(`${f} takes names separated by commas, not '${v}'`);
+      if (names.length === 0 || bad !== undefined)
+        throw new MagicUsageError(`${f} takes names separated by commas, not '${v}'`);
       o.share = names;
-    } },
+    },
+  },
   { names: ["--fresh"], help: "start new workers for this cell (shows start-up cost)", apply: (o) => (o.fresh = true) },
   { names: ["--group"], help: "show output collated by task", apply: (o) => (o.group = true) },
   { names: ["--quiet"], help: "no timing report", apply: (o) => (o.quiet = true) },
@@ -104,7 +134,9 @@ export function parseConcurrencyOptions(magic: string, words: string[]): Concurr
     const spec = CONCURRENCY_FLAGS.find((s) => s.names.includes(flag));
     if (!spec) {
       const valid = CONCURRENCY_FLAGS.map((s) => s.names.join("/")).join(", ");
-      throw new MagicUsageError(`%%${magic} does not take '${word}'. Valid options: ${valid}. See %%${magic}? for help.`);
+      throw new MagicUsageError(
+        `%%${magic} does not take '${word}'. Valid options: ${valid}. See %%${magic}? for help.`,
+      );
     }
     let value = "";
     if (spec.value) {

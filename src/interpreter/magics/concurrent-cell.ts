@@ -33,7 +33,11 @@ export interface ConcurrentCellHost {
   /** Evaluate a TypeScript expression in the notebook (for --map). */
   evaluate(expression: string): Promise<ExpressionResult>;
   /** Run compiled code on the kernel's thread and return the function it leaves in BODY_VAR. */
-  loadBody(js: string, filename: string, positions: CellSource): Promise<(task: TaskInput & { signal: AbortSignal }) => unknown>;
+  loadBody(
+    js: string,
+    filename: string,
+    positions: CellSource,
+  ): Promise<(task: TaskInput & { signal: AbortSignal }) => unknown>;
   executor(kind: ExecutorKind): Executor;
   /** Wall time of the last %%serial run of each body, for speedups. */
   serialWallMs: Map<string, number>;
@@ -62,22 +66,42 @@ export async function runConcurrentCell(
 ): Promise<ExecuteOutcome> {
   const onMain = cell.executor === "serial" || cell.executor === "async";
   if (onMain && cell.options.memoryMb !== undefined) {
-    return usage(`--memory caps each worker's heap, but %%${cell.executor} runs its tasks on the kernel's own thread; use %%threads or %%processes`);
+    return usage(
+      `--memory caps each worker's heap, but %%${cell.executor} runs its tasks on the kernel's own thread; use %%threads or %%processes`,
+    );
   }
   // Tasks on the kernel's thread read notebook names directly and copy nothing, but a --share of a
   // name no cell defined is a mistake all the same, and should read the same under every magic.
-  const unknown = onMain ? (cell.options.share ?? []).filter((n) => !Object.prototype.hasOwnProperty.call(host.values, n) && !host.info.importOf(n)) : [];
-  if (unknown.length) throw new CaptureError(`--share names ${unknown.map((n) => `'${n}'`).join(", ")}, which no cell has defined`);
+  const unknown = onMain
+    ? (cell.options.share ?? []).filter(
+        (n) => !Object.prototype.hasOwnProperty.call(host.values, n) && !host.info.importOf(n),
+      )
+    : [];
+  if (unknown.length)
+    throw new CaptureError(`--share names ${unknown.map((n) => `'${n}'`).join(", ")}, which no cell has defined`);
   const converted = await host.compile(wrapBody(cell.body));
-  if (converted.kind === "diagnostics") return { kind: "error", error: formatDiagnostics(`${cell.title}\n${cell.body}`, converted.diagnostics, cell.filename) };
+  if (converted.kind === "diagnostics")
+    return {
+      kind: "error",
+      error: formatDiagnostics(`${cell.title}\n${cell.body}`, converted.diagnostics, cell.filename),
+    };
 
-  const items = cell.options.map === undefined ? undefined : await mapItems((e) => host.evaluate(e), cell.options.map, cell.options.tasks);
+  const items =
+    cell.options.map === undefined
+      ? undefined
+      : await mapItems((e) => host.evaluate(e), cell.options.map, cell.options.tasks);
   const n = cell.options.tasks ?? items?.length ?? usableCores();
   if (items && items.length < n) {
-    return usage(`--map ${cell.options.map} gave ${items.length} items, but -n asks for ${n} tasks; leave out -n, or ask for at most ${items.length}`);
+    return usage(
+      `--map ${cell.options.map} gave ${items.length} items, but -n asks for ${n} tasks; leave out -n, or ask for at most ${items.length}`,
+    );
   }
   const tasks: TaskInput[] = Array.from({ length: n }, (_, i) => ({ i, n, id: randomUUID(), item: items?.[i] }));
-  const workers = onMain ? (cell.executor === "serial" ? 1 : n) : cell.options.workers ?? Math.min(n, DEFAULT_MAX_WORKERS);
+  const workers = onMain
+    ? cell.executor === "serial"
+      ? 1
+      : n
+    : (cell.options.workers ?? Math.min(n, DEFAULT_MAX_WORKERS));
 
   // The wrapper's first line stands where the magic line stood, so compiled lines map to cell lines.
   const positions = { map: converted.lineMap, source: `${cell.title}\n${cell.body}` };
@@ -99,7 +123,10 @@ export async function runConcurrentCell(
     });
     const assigned = exportsAssignments(converted.js).filter((x) => plan.names.some((c) => c.name === x));
     for (const name of assigned) {
-      output.stream("stderr", `warning: the task body assigns to '${name}'; each task changes its own copy, the notebook's '${name}' stays as it was.\n`);
+      output.stream(
+        "stderr",
+        `warning: the task body assigns to '${name}'; each task changes its own copy, the notebook's '${name}' stays as it was.\n`,
+      );
     }
     job = { program: { js: converted.js, bodyVar: BODY_VAR, filename, positions, ...plan } };
   }
@@ -108,10 +135,11 @@ export async function runConcurrentCell(
   setMaxListeners(0, stop.signal);
   const onInterrupt = () => stop.abort("interrupt");
   interrupt.addEventListener("abort", onInterrupt, { once: true });
-  const timer = cell.options.timeoutMs === undefined ? undefined : setTimeout(() => stop.abort("timeout"), cell.options.timeoutMs);
+  const timer =
+    cell.options.timeoutMs === undefined ? undefined : setTimeout(() => stop.abort("timeout"), cell.options.timeoutMs);
 
   const serialWall = host.serialWallMs.get(cell.body);
-  const tracker = new ReportTracker(cell.options.quiet ? undefined : report.view ?? new OwnReportDisplay(output), {
+  const tracker = new ReportTracker(cell.options.quiet ? undefined : (report.view ?? new OwnReportDisplay(output)), {
     executor: cell.executor,
     title: cell.title,
     cores: usableCores(),
@@ -142,15 +170,24 @@ export async function runConcurrentCell(
   const stoppedTasks = results.flatMap((r, i) => (r.status === "cancelled" || r.status === "abandoned" ? [i] : []));
   const stopped = stoppedTasks.length;
   const why = stop.signal.reason === "timeout" ? `timed out after ${cell.options.timeoutMs} ms` : "interrupted";
-  const final = tracker.finish(stopped ? `${why}: ${stopped} of ${n} tasks ${cell.executor === "async" ? "abandoned or cancelled" : "cancelled"}` : undefined);
-  if (cell.executor === "serial" && results.every((r) => r.status === "ok")) host.serialWallMs.set(cell.body, final.wall_ms);
+  const final = tracker.finish(
+    stopped
+      ? `${why}: ${stopped} of ${n} tasks ${cell.executor === "async" ? "abandoned or cancelled" : "cancelled"}`
+      : undefined,
+  );
+  if (cell.executor === "serial" && results.every((r) => r.status === "ok"))
+    host.serialWallMs.set(cell.body, final.wall_ms);
   report.onFinished?.(final);
 
-  const failures = results.flatMap((r, i) => (r.status === "error" || r.status === "crashed" ? [{ i, error: r.error }] : []));
+  const failures = results.flatMap((r, i) =>
+    r.status === "error" || r.status === "crashed" ? [{ i, error: r.error }] : [],
+  );
   if (failures.length) return { kind: "error", error: taskFailure(failures, n, (i) => taskOutput.stderrTail(i)) };
   if (stop.signal.aborted) {
     const ename = stop.signal.reason === "timeout" ? "TimeoutError" : "KeyboardInterrupt";
-    const evalue = stopped ? `${why}: ${stopped} of ${n} tasks did not finish (${taskList(stoppedTasks)})` : `${why} as the last task finished`;
+    const evalue = stopped
+      ? `${why}: ${stopped} of ${n} tasks did not finish (${taskList(stoppedTasks)})`
+      : `${why} as the last task finished`;
     return { kind: "error", error: { ename, evalue, traceback: [`${ename}: ${evalue}`] } };
   }
   const values = results.map((r) => (r.status === "ok" ? r.value : undefined));
@@ -169,11 +206,16 @@ function usage(message: string): ExecuteOutcome {
   return { kind: "error", error: new MagicUsageError(message).toErrorFields() };
 }
 
-function taskFailure(failures: { i: number; error: ErrorFields }[], n: number, stderrTail: (i: number) => string[]): ErrorFields {
+function taskFailure(
+  failures: { i: number; error: ErrorFields }[],
+  n: number,
+  stderrTail: (i: number) => string[],
+): ErrorFields {
   const first = failures[0];
   const traceback = failures.flatMap(({ i, error }) => {
     // Frames, and the cell line quoted under the first of them; a lost worker's lines are all its account.
-    const detail = error.ename === "WorkerCrashed" ? error.traceback : error.traceback.filter((l) => /^\s+(at |\d+ \| )/.test(l));
+    const detail =
+      error.ename === "WorkerCrashed" ? error.traceback : error.traceback.filter((l) => /^\s+(at |\d+ \| )/.test(l));
     const stderr = stderrTail(i);
     const wrote = stderr.length ? ["it wrote to stderr last:", ...stderr.map((l) => `  ${l}`)] : [];
     return [`${error.ename}: ${error.evalue}`, ...detail, ...wrote].map((l) => `[task ${i}] ${l}`);

@@ -27,11 +27,28 @@ interface CellMagicSpec {
 }
 
 const CELL_MAGICS: Record<string, CellMagicSpec> = {
-  threads: { executor: "threads", summary: "Run the tasks on a pool of worker_threads: real parallelism, one isolate per worker, notebook names copied in." },
-  processes: { executor: "processes", summary: "Run the tasks on a pool of child processes: separate memory, process start-up cost, notebook names serialised across." },
-  async: { executor: "async", summary: "Start every task at once on the kernel's one event loop: waits overlap, CPU work takes turns." },
-  serial: { executor: "serial", summary: "Run the tasks one after another on the kernel's thread: the baseline for speedups." },
-  compare: { executor: "compare", summary: "Run the same body under %%serial, %%async, %%threads and %%processes in turn, and compare them." },
+  threads: {
+    executor: "threads",
+    summary:
+      "Run the tasks on a pool of worker_threads: real parallelism, one isolate per worker, notebook names copied in.",
+  },
+  processes: {
+    executor: "processes",
+    summary:
+      "Run the tasks on a pool of child processes: separate memory, process start-up cost, notebook names serialised across.",
+  },
+  async: {
+    executor: "async",
+    summary: "Start every task at once on the kernel's one event loop: waits overlap, CPU work takes turns.",
+  },
+  serial: {
+    executor: "serial",
+    summary: "Run the tasks one after another on the kernel's thread: the baseline for speedups.",
+  },
+  compare: {
+    executor: "compare",
+    summary: "Run the same body under %%serial, %%async, %%threads and %%processes in turn, and compare them.",
+  },
 };
 
 const TIMING_MAGICS: Record<string, string> = {
@@ -53,8 +70,15 @@ function lsmagic(): string {
     ...Object.entries(LINE_MAGICS).map(([n, s]) => `  %${n.padEnd(11)} ${s}`),
     ...Object.entries(TIMING_MAGICS).map(([n, s]) => `  %${n.padEnd(11)} ${s} (the rest of the line)`),
   ];
-  return ["Cell magics (first line of a cell):", ...cell, "", "Line magics:", ...line, "",
-    "Add ? to a magic's name for its options, e.g. %%threads?"].join("\n");
+  return [
+    "Cell magics (first line of a cell):",
+    ...cell,
+    "",
+    "Line magics:",
+    ...line,
+    "",
+    "Add ? to a magic's name for its options, e.g. %%threads?",
+  ].join("\n");
 }
 
 function magicHelp(): string {
@@ -100,13 +124,19 @@ export function parseCell(code: string): ParsedCell {
   }
   if (Object.prototype.hasOwnProperty.call(TIMING_MAGICS, name)) {
     const mode = name as "time" | "timeit";
-    if (asksHelp) return { kind: "text", text: `%${name} CODE   or   %%${name} on the first line of a cell: ${TIMING_MAGICS[name]}` };
+    if (asksHelp)
+      return {
+        kind: "text",
+        text: `%${name} CODE   or   %%${name} on the first line of a cell: ${TIMING_MAGICS[name]}`,
+      };
     const inline = line.slice(line.indexOf(rawName) + rawName.length).trim();
     if (isCell) {
-      if (inline) throw new MagicUsageError(`%%${name} takes no options, not '${inline}'; put the code on the lines below it`);
+      if (inline)
+        throw new MagicUsageError(`%%${name} takes no options, not '${inline}'; put the code on the lines below it`);
       return { kind: "timing", mode, code: rest, line: magicLine + 1 };
     }
-    if (rest.trim() !== "") throw new MagicUsageError(`%${name} times the rest of its line; use %%${name} to time a whole cell`);
+    if (rest.trim() !== "")
+      throw new MagicUsageError(`%${name} times the rest of its line; use %%${name} to time a whole cell`);
     if (!inline) throw new MagicUsageError(`%${name} needs code to time, e.g. %${name} countPrimes(0, 1e5)`);
     return { kind: "timing", mode, code: inline, line: magicLine };
   }
@@ -117,7 +147,9 @@ export function parseCell(code: string): ParsedCell {
     return { kind: "text", text: name === "lsmagic" ? lsmagic() : magicHelp() };
   }
   const shown = `${isCell ? "%%" : "%"}${name}`;
-  const other = isCell ? Object.prototype.hasOwnProperty.call(LINE_MAGICS, name) : Object.prototype.hasOwnProperty.call(CELL_MAGICS, name);
+  const other = isCell
+    ? Object.prototype.hasOwnProperty.call(LINE_MAGICS, name)
+    : Object.prototype.hasOwnProperty.call(CELL_MAGICS, name);
   const hint = other ? ` (did you mean ${isCell ? "%" : "%%"}${name}?)` : "";
   throw new MagicUsageError(`Unknown magic ${shown}${hint}. Known magics: ${knownMagics()}. %lsmagic lists them.`);
 }

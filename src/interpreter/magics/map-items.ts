@@ -5,14 +5,19 @@ import { MagicUsageError } from "./magic-error";
 import { MAX_TASKS } from "./concurrency-options";
 
 /** A --map expression evaluated in the notebook: its value, or why it does not compile. */
-export type ExpressionResult = { kind: "value"; value: unknown } | { kind: "diagnostics"; diagnostics: CellDiagnostic[] };
+export type ExpressionResult =
+  { kind: "value"; value: unknown } | { kind: "diagnostics"; diagnostics: CellDiagnostic[] };
 
 /**
  * The items of `--map EXPR`, one per task. Whatever goes wrong (it does not compile, it throws,
  * its promise rejects, it is not an array, it is too long) is a UsageError naming --map and the
  * expression, so that the learner sees which part of the magic line to change.
  */
-export async function mapItems(evaluate: (expression: string) => Promise<ExpressionResult>, expr: string, tasks: number | undefined): Promise<unknown[]> {
+export async function mapItems(
+  evaluate: (expression: string) => Promise<ExpressionResult>,
+  expr: string,
+  tasks: number | undefined,
+): Promise<unknown[]> {
   const flag = `--map ${expr}`;
   let value: unknown;
   try {
@@ -29,10 +34,14 @@ export async function mapItems(evaluate: (expression: string) => Promise<Express
     throw new MagicUsageError(`${flag} failed: ${thrown.ename}: ${thrown.evalue}`, frames);
   }
   if (!Array.isArray(value)) {
-    throw new MagicUsageError(`${flag} gave ${describe(value)}; it must give an array, one item per task, e.g. --map "[1, 2, 3]"`);
+    throw new MagicUsageError(
+      `${flag} gave ${describe(value)}; it must give an array, one item per task, e.g. --map "[1, 2, 3]"`,
+    );
   }
   if (value.length > MAX_TASKS && (tasks === undefined || tasks > MAX_TASKS)) {
-    throw new MagicUsageError(`${flag} gave ${value.length} items, but a cell runs at most ${MAX_TASKS} tasks; add -n N to take the first N, or group the items into chunks`);
+    throw new MagicUsageError(
+      `${flag} gave ${value.length} items, but a cell runs at most ${MAX_TASKS} tasks; add -n N to take the first N, or group the items into chunks`,
+    );
   }
   return value;
 }
@@ -42,12 +51,19 @@ function notCompiled(flag: string, expr: string, diagnostics: CellDiagnostic[]):
   const more = diagnostics.length > 1 ? ` (and ${diagnostics.length - 1} more)` : "";
   const message = first ? `${first.message} (TS${first.code})${more}` : "the TypeScript compiler rejected it";
   // A caret under the column, in the magic line as the learner typed the expression.
-  const caret = first && !first.fileName && first.line === 0 ? [`    --map ${expr}`, `    ${" ".repeat(6 + first.character)}^`] : [];
+  const caret =
+    first && !first.fileName && first.line === 0
+      ? [`    --map ${expr}`, `    ${" ".repeat(6 + first.character)}^`]
+      : [];
   return new MagicUsageError(`${flag} does not compile: ${message}`, caret);
 }
 
 function isThenable(v: unknown): v is PromiseLike<unknown> {
-  return (typeof v === "object" || typeof v === "function") && v !== null && typeof (v as { then?: unknown }).then === "function";
+  return (
+    (typeof v === "object" || typeof v === "function") &&
+    v !== null &&
+    typeof (v as { then?: unknown }).then === "function"
+  );
 }
 
 /** "a number (5)", "an object ({ a: 1 })", "undefined": what the learner's expression gave. */
@@ -55,6 +71,13 @@ function describe(v: unknown): string {
   if (v === undefined || v === null) return String(v);
   const shown = inspect(v, { depth: 0, breakLength: Infinity, maxArrayLength: 3, maxStringLength: 40 });
   const short = shown.length > 60 ? `${shown.slice(0, 57)}…` : shown;
-  const type = typeof v === "object" ? "an object" : typeof v === "function" ? "a function" : /^[aeiou]/.test(typeof v) ? `an ${typeof v}` : `a ${typeof v}`;
+  const type =
+    typeof v === "object"
+      ? "an object"
+      : typeof v === "function"
+        ? "a function"
+        : /^[aeiou]/.test(typeof v)
+          ? `an ${typeof v}`
+          : `a ${typeof v}`;
   return `${type} (${short})`;
 }

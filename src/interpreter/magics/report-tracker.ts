@@ -47,7 +47,14 @@ export class ReportTracker implements TaskRecorder {
 
   constructor(
     private readonly view: ReportView | undefined,
-    init: { executor: ExecutorKind; title: string; cores: number; workers: number; tasks: number; serialWallMs?: number },
+    init: {
+      executor: ExecutorKind;
+      title: string;
+      cores: number;
+      workers: number;
+      tasks: number;
+      serialWallMs?: number;
+    },
   ) {
     this.report = {
       executor: init.executor,
@@ -116,9 +123,12 @@ export class ReportTracker implements TaskRecorder {
 
   private changed(): void {
     if (this.timer || !this.view) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      if (!this.report.finished) this.show();
-    }, Math.max(REDRAW_MS, this.lastDrawMs * REDRAW_WORK_SHARE));
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        if (!this.report.finished) this.show();
+      },
+      Math.max(REDRAW_MS, this.lastDrawMs * REDRAW_WORK_SHARE),
+    );
   }
 }

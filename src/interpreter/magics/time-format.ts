@@ -8,7 +8,12 @@ export function formatSeconds(seconds: number, precision = 3): string {
     const s = seconds - m * 60;
     return `${m}min ${s.toPrecision(precision).replace(/\.?0+$/, "")} s`;
   }
-  const units: [string, number][] = [["s", 1], ["ms", 1e-3], ["µs", 1e-6], ["ns", 1e-9]];
+  const units: [string, number][] = [
+    ["s", 1],
+    ["ms", 1e-3],
+    ["µs", 1e-6],
+    ["ns", 1e-9],
+  ];
   for (const [unit, scale] of units) {
     if (seconds >= scale || unit === "ns") {
       const v = seconds / scale;
