@@ -5,7 +5,7 @@ import tseslint from "typescript-eslint";
 
 export default tseslint.config(
   {
-    ignores: ["dist/", "coverage/", "artifacts/", "node_modules/", "test/jupyterlab/build/", "test/jupyterlab/node_modules/"],
+    ignores: ["dist/", "dist-bench/", "coverage/", "artifacts/", "node_modules/", "test/jupyterlab/build/", "test/jupyterlab/node_modules/"],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

@@ -1,4 +1,4 @@
-import { finalTiming, taskDurations, unfinishedTasks } from "../../src/bench/cell-timing";
+import { finalTiming, taskDurations, unfinishedTasks } from "../../bench/cell-timing";
 import { TaskStatus, TimingMetadata } from "../../src/concurrency/model/timing";
 import { Message } from "../../src/protocol/message";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@jest/globals";
-import { emptyFidelityResults, fidelitySection, fidelityVerdicts } from "../../src/bench/fidelity-report";
-import { bareSource, cellSource, WORKLOAD_SOURCE, WORKLOADS } from "../../src/bench/fidelity-workloads";
-import { resultNumber } from "../../src/bench/fidelity-cases";
+import { emptyFidelityResults, fidelitySection, fidelityVerdicts } from "../../bench/fidelity-report";
+import { bareSource, cellSource, WORKLOAD_SOURCE, WORKLOADS } from "../../bench/fidelity-workloads";
+import { resultNumber } from "../../bench/fidelity-cases";
 import { Message } from "../../src/protocol/message";
 
 const PLAN = { warmUp: 1, runs: 3, liveTasks: 4, liveIterations: 1000 };

@@ -8,9 +8,9 @@ import {
   MagicResults,
   scheduleNote,
   startupNotes,
-} from "../../src/bench/magic-report";
-import { summaryLine } from "../../src/bench/report";
-import { renderMagicTable } from "../../src/bench/table";
+} from "../../bench/magic-report";
+import { summaryLine } from "../../bench/report";
+import { renderMagicTable } from "../../bench/table";
 
 const PLAN: MagicPlan = {
   startupWarmUp: 1,

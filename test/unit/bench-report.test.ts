@@ -1,5 +1,5 @@
-import { buildRows, KernelResults, notes, summaryLine } from "../../src/bench/report";
-import { renderTable } from "../../src/bench/table";
+import { buildRows, KernelResults, notes, summaryLine } from "../../bench/report";
+import { renderTable } from "../../bench/table";
 
 const memory = (kib: number) => ({
   totalKiB: kib,

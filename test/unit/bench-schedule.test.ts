@@ -1,4 +1,4 @@
-import { bestSpeedup, inOrderMakespan } from "../../src/bench/schedule";
+import { bestSpeedup, inOrderMakespan } from "../../bench/schedule";
 
 describe("inOrderMakespan", () => {
   it("hands each task to the first free worker, in order", () => {

@@ -1,7 +1,7 @@
-import { count, mib, ms, ratio } from "../../src/bench/format";
-import { showsTwo, stdoutLines } from "../../src/bench/outputs";
-import { parseStatus } from "../../src/bench/rss";
-import { median, percentile } from "../../src/bench/stats";
+import { count, mib, ms, ratio } from "../../bench/format";
+import { showsTwo, stdoutLines } from "../../bench/outputs";
+import { parseStatus } from "../../bench/rss";
+import { median, percentile } from "../../bench/stats";
 import { Message } from "../../src/protocol/message";
 
 function message(msgType: string, content: Record<string, unknown>): Message {

@@ -1,6 +1,6 @@
 /** Round trips of one request at a time, to both its reply and its idle status, each bounded. */
-import { KernelClient } from "../client/kernel-client";
-import { ShellRequests } from "../protocol/content";
+import { KernelClient } from "../src/client/kernel-client";
+import { ShellRequests } from "../src/protocol/content";
 import { isStatus, Listen, nextMessage, settledAt } from "./waiting";
 
 export interface RoundTrips {

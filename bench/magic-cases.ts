@@ -4,9 +4,9 @@
  * falls on both alike. Every cell and spawn is bounded; a series stops at its first failure.
  */
 import { loadavg } from "os";
-import { KernelClient } from "../client/kernel-client";
-import { TimingMetadata } from "../concurrency/model/timing";
-import { bareProcessStartup, bareThreadStartup, Measured, POOL_WORKER_SCRIPT, READY_SCRIPT } from "./bare-spawn";
+import { KernelClient } from "../src/client/kernel-client";
+import { TimingMetadata } from "../src/concurrency/model/timing";
+import { bareProcessStartup, bareThreadStartup, Measured, poolWorkerScript, READY_SCRIPT } from "./bare-spawn";
 import { finalTiming, taskDurations, unfinishedTasks } from "./cell-timing";
 import { CellLimits, runCell } from "./cell-runs";
 import { bareRoundTrips } from "./bare-round-trip";
@@ -76,9 +76,10 @@ async function startupCase(
   progress(`magics: ${plan.startups} bare spawns and %%${magic} --fresh cells, alternating`);
   const spawn = magic === "threads" ? bareThreadStartup : bareProcessStartup;
   const code = `%%${magic} --fresh -n 1\nreturn task.i;`;
+  const workerScript = poolWorkerScript();
   const takes: [Series, () => Promise<Measured>][] = [
     [series.bare, () => spawn(READY_SCRIPT, limits.cellMs)],
-    [series.script, () => spawn(POOL_WORKER_SCRIPT, limits.cellMs)],
+    [series.script, () => spawn(workerScript, limits.cellMs)],
     [series.magic, async () => fromTiming(await timedCell(client, code, limits), startupOf)],
   ];
   for (let k = 0; k < plan.startupWarmUp; k++) {

@@ -8,8 +8,8 @@
 import { mkdtempSync, rmSync } from "fs";
 import { arch, availableParallelism, loadavg, platform, tmpdir } from "os";
 import { dirname, join } from "path";
-import { launchKernel, RunningKernel } from "../client/launch";
-import { usableCores } from "../concurrency/model/cores";
+import { launchKernel, RunningKernel } from "../src/client/launch";
+import { usableCores } from "../src/concurrency/model/cores";
 import { coldStart } from "./cold-start";
 import { count, ms, seconds } from "./format";
 import { idleMemory, interruptBusyLoop, streamLines } from "./kernel-cases";

@@ -1,4 +1,4 @@
-import { Message } from "../protocol/message";
+import { Message } from "../src/protocol/message";
 
 /**
  * Whether a message shows the value 2. Our kernel sends an execute_result; tslab prints a cell's

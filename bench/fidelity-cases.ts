@@ -4,8 +4,8 @@
  * runs the Node that runs the bench, which is also the Node the kernel under test runs on.
  */
 import { execFile } from "child_process";
-import { KernelClient } from "../client/kernel-client";
-import { Message } from "../protocol/message";
+import { KernelClient } from "../src/client/kernel-client";
+import { Message } from "../src/protocol/message";
 import { Measured } from "./bare-spawn";
 import { CellLimits, runCell } from "./cell-runs";
 import { bareSource, cellSource, Context, CONTEXTS, WORKLOAD_SOURCE, WORKLOADS } from "./fidelity-workloads";

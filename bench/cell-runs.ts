@@ -1,6 +1,6 @@
 /** One cell at a time, to its reply and idle status, bounded; a cell that overruns is interrupted. */
-import { KernelClient } from "../client/kernel-client";
-import { Message } from "../protocol/message";
+import { KernelClient } from "../src/client/kernel-client";
+import { Message } from "../src/protocol/message";
 import { executeContent } from "./round-trips";
 import { settledAt } from "./waiting";
 

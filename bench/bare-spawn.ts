@@ -6,6 +6,7 @@
 import { fork } from "child_process";
 import { join } from "path";
 import { Worker } from "worker_threads";
+import { builtFile } from "./product";
 import { reap, watchSpawned } from "./spawned";
 
 /** One start-up: how long it took, or why there is no number. */
@@ -17,7 +18,9 @@ export const READY_SCRIPT = join(__dirname, "ready-script.js");
  * The kernel's own worker script, whose first message is its "ready": spawned from here it shows
  * how much of a magic's start-up is the script's loading and how much the kernel around it.
  */
-export const POOL_WORKER_SCRIPT = join(__dirname, "../concurrency/worker/task-worker.js");
+export function poolWorkerScript(): string {
+  return builtFile("concurrency/worker/task-worker.js");
+}
 /** A child that ignores SIGTERM this long is killed. */
 const EXIT_GRACE_MS = 2000;
 

@@ -1,5 +1,6 @@
-import { existsSync } from "fs";
-import { dirname, join, resolve } from "path";
+import { readFileSync } from "fs";
+import { dirname, join } from "path";
+import { builtFile } from "./product";
 
 /** A kernel under test: how to start it, and how to speak of it in the table. */
 export interface BenchKernel {
@@ -12,8 +13,7 @@ export interface BenchKernel {
 }
 
 export function ourKernel(): BenchKernel {
-  const cli = resolve(__dirname, "../app/cli.js");
-  if (!existsSync(cli)) throw new Error(`kernel entry point ${cli} not found; run "npm run build" first`);
+  const cli = builtFile("app/cli.js");
   return {
     name: "ts-concurrency-kernel",
     argv: [process.execPath, cli, "kernel", "{connection_file}"],
@@ -32,5 +32,5 @@ export function tslabKernel(): BenchKernel {
 }
 
 function tslabVersion(packageDir: string): string {
-  return (require(join(packageDir, "package.json")) as { version: string }).version;
+  return (JSON.parse(readFileSync(join(packageDir, "package.json"), "utf8")) as { version: string }).version;
 }

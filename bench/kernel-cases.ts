@@ -1,7 +1,7 @@
 /** The cases beyond round trips, each bounded so a misbehaving kernel cannot stall the bench. */
-import { KernelClient } from "../client/kernel-client";
-import { RunningKernel } from "../client/launch";
-import { Message } from "../protocol/message";
+import { KernelClient } from "../src/client/kernel-client";
+import { RunningKernel } from "../src/client/launch";
+import { Message } from "../src/protocol/message";
 import { BenchKernel } from "./kernels";
 import { stdoutLines } from "./outputs";
 import { executeContent, iopubOf, ONE_PLUS_ONE, roundTrip, WARM_UP_LIMIT_MS } from "./round-trips";

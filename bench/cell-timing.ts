@@ -1,6 +1,6 @@
 /** Reading a concurrency cell's timing report out of its iopub traffic. Pure. */
-import { TimingMetadata } from "../concurrency/model/timing";
-import { Message } from "../protocol/message";
+import { TimingMetadata } from "../src/concurrency/model/timing";
+import { Message } from "../src/protocol/message";
 
 const REPORT_TYPES = new Set(["display_data", "update_display_data"]);
 const ENDED = new Set(["ok", "error", "crashed", "cancelled", "abandoned"]);

@@ -1,4 +1,4 @@
-import { Channel, Message } from "../protocol/message";
+import { Channel, Message } from "../src/protocol/message";
 
 /** Subscribes a listener to incoming messages; returns the unsubscribe function. */
 export type Listen = (listener: (message: Message, channel: Channel) => void) => () => void;
