@@ -5,11 +5,10 @@
  */
 import { ratio } from "./format";
 import { CONTEXTS, WORKLOADS } from "./fidelity-workloads";
-import type { Series } from "./magic-report";
-import { figure } from "./magic-report";
-import type { Verdict } from "./report";
+import { figure, Series } from "./series";
 import { median } from "./stats";
 import { renderColumns } from "./table";
+import type { Verdict } from "./verdict";
 
 export interface FidelityPlan {
   warmUp: number;

@@ -23,3 +23,13 @@ export function mib(kib: number): string {
 export function ratio(value: number): string {
   return Number.isFinite(value) ? `${value.toFixed(2)}×` : "—";
 }
+
+/** A difference, signed with a true minus sign. */
+export function signedMs(value: number): string {
+  return value < 0 ? `−${ms(-value)}` : `+${ms(value)}`;
+}
+
+/** The 1, 5 and 15 minute load averages. */
+export function loadAverage(load: number[]): string {
+  return load.map((value) => value.toFixed(2)).join(" ");
+}

@@ -10,7 +10,8 @@ import { bareProcessStartup, bareThreadStartup, Measured, poolWorkerScript, READ
 import { finalTiming, taskDurations, unfinishedTasks } from "./cell-timing";
 import { CellLimits, runCell } from "./cell-runs";
 import { bareRoundTrips } from "./bare-round-trip";
-import { MagicPlan, MagicResults, PerTaskSeries, Series, StartupSeries } from "./magic-report";
+import { MagicPlan, MagicResults, PerTaskSeries, StartupSeries } from "./magic-results";
+import { Series } from "./series";
 
 export interface MagicLimits {
   /** A trivial cell or a spawn. */

@@ -11,15 +11,18 @@ import { dirname, join } from "path";
 import { launchKernel, RunningKernel } from "../src/client/launch";
 import { usableCores } from "../src/concurrency/model/cores";
 import { coldStart } from "./cold-start";
-import { count, ms, seconds } from "./format";
+import { count, loadAverage, ms, seconds } from "./format";
 import { idleMemory, interruptBusyLoop, streamLines } from "./kernel-cases";
 import { BenchKernel, ourKernel, tslabKernel } from "./kernels";
 import { forget, keepTrackOf, removeLeftovers } from "./leftovers";
 import { magicCases, MagicLimits } from "./magic-cases";
-import { buildMagicRows, emptyMagicResults, magicSection, MagicPlan, MagicResults } from "./magic-report";
-import { buildRows, KernelResults, notes, summaryLine } from "./report";
+import { magicSection } from "./magic-report";
+import { emptyMagicResults, MagicPlan, MagicResults } from "./magic-results";
+import { buildMagicRows } from "./magic-rows";
+import { buildRows, KernelResults, notes } from "./report";
 import { KERNEL_INFO, ONE_PLUS_ONE, roundTrips } from "./round-trips";
-import { renderTable } from "./table";
+import { renderKernelTable } from "./kernel-table";
+import { summaryLine } from "./verdict";
 import { fidelityCases } from "./fidelity-cases";
 import {
   emptyFidelityResults,
@@ -156,7 +159,7 @@ async function fidelityOnly(): Promise<void> {
   const fidelity = emptyFidelityResults(FIDELITY_PLAN, process.version);
   const finish = endWith((complete) => {
     const lines = [
-      `- Machine: ${availableParallelism()} cores, ${platform()} ${arch()}, load ${formatLoad(loadavg())} at end`,
+      `- Machine: ${availableParallelism()} cores, ${platform()} ${arch()}, load ${loadAverage(loadavg())} at end`,
       "",
       ...fidelitySection(fidelity, FIDELITY_PLAN),
       "",
@@ -262,7 +265,7 @@ function printReport(
     "## ts-concurrency-kernel benchmark",
     "",
     `- Machine: ${availableParallelism()} cores, ${platform()} ${arch()}, Node ${process.version}`,
-    `- Load average (1/5/15 min): ${formatLoad(loadAtStart)} at start, ${formatLoad(loadavg())} at end`,
+    `- Load average (1/5/15 min): ${loadAverage(loadAtStart)} at start, ${loadAverage(loadavg())} at end`,
     `- Baseline: ${kernels[1].name}, its own kernel, driven by the same client`,
     `- Plan: ${PLAN.coldStarts} fresh starts each (alternating), ` +
       `${PLAN.warmUp} warm-up + ${PLAN.roundTrips} round trips, ` +
@@ -271,7 +274,7 @@ function printReport(
     `- Limits: round trip ${seconds(LIMITS.roundTripMs)}, stream ${seconds(LIMITS.streamMs)}, ` +
       `interrupt ${seconds(LIMITS.interruptMs)}, whole run ${seconds(LIMITS.overallMs)}`,
     "",
-    renderTable(rows, ours.name, baseline.name),
+    renderKernelTable(rows, ours.name, baseline.name),
     "",
     ...results.flatMap((result) => notes(result).map((note) => `- ${result.name}: ${note}`)),
     "",
@@ -286,10 +289,6 @@ function printReport(
 
 function optionalMs(value: number | undefined): string {
   return value === undefined ? "—" : ms(value);
-}
-
-function formatLoad(load: number[]): string {
-  return load.map((value) => value.toFixed(2)).join(" ");
 }
 
 function firstLine(text: string): string {

@@ -3,6 +3,7 @@ import { count, mib, ms, ratio, seconds } from "./format";
 import type { IdleMemory, InterruptRun, StreamRun } from "./kernel-cases";
 import type { RoundTrips } from "./round-trips";
 import { median, percentile } from "./stats";
+import type { Verdict } from "./verdict";
 
 /** Everything measured for one kernel; a case left undefined did not run. */
 export interface KernelResults {
@@ -26,8 +27,6 @@ export interface Figure {
   value?: number;
   text: string;
 }
-
-export type Verdict = "PASS" | "FAIL" | "n/a";
 
 export interface Row {
   label: string;
@@ -111,16 +110,6 @@ export function ratioText(row: Row): string {
   return row.ours.value !== undefined && row.baseline.value !== undefined && row.baseline.value > 0
     ? ratio(row.ours.value / row.baseline.value)
     : "—";
-}
-
-/** One line a script can grep: how many targets were met, and which were not. */
-export function summaryLine(rows: Pick<Row, "label" | "verdict">[], complete: boolean): string {
-  const judged = rows.filter((row) => row.verdict !== undefined);
-  const passed = judged.filter((row) => row.verdict === "PASS").length;
-  const others = judged.filter((row) => row.verdict !== "PASS").map((row) => `${row.verdict} ${shortLabel(row.label)}`);
-  const tail = others.length ? ` (${others.join("; ")})` : "";
-  const cutShort = complete ? "" : " — INCOMPLETE: the run was cut short";
-  return `SUMMARY: ${passed}/${judged.length} targets met${tail}${cutShort}`;
 }
 
 /** Details that do not fit a cell: raw samples, partial outcomes, how interrupted cells ended. */
@@ -245,9 +234,4 @@ function interruptFigure(run: InterruptRun | undefined, pick: (r: InterruptRun) 
   if (run.problem) return { text: "not measured" };
   const value = pick(run);
   return value === undefined ? { text: `timeout (${seconds(run.limitMs)})` } : { value, text: ms(value) };
-}
-
-/** Drops the trailing "(median of …)"; a label may hold parentheses of its own, as in `sleep(200)`. */
-function shortLabel(label: string): string {
-  return label.replace(/\s*\([^()]*\)$/, "");
 }

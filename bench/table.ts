@@ -1,34 +1,4 @@
-import type { MagicRow } from "./magic-report";
-import { ratioText, Row } from "./report";
-
 /** A Markdown table whose columns are padded, so it reads the same in a terminal and rendered. */
-export function renderTable(rows: Row[], oursName: string, baselineName: string): string {
-  const header = ["Case", oursName, baselineName, "ours/baseline", "Target", "Result"];
-  const body = rows.map((row) => [
-    row.label,
-    row.ours.text,
-    row.baseline.text,
-    ratioText(row),
-    row.target || "—",
-    row.verdict ?? "info",
-  ]);
-  return renderColumns(header, body);
-}
-
-/** The concurrency magics: each row names its own baseline, and compares in the way its target is put. */
-export function renderMagicTable(rows: MagicRow[]): string {
-  const header = ["Case", "Magic", "Baseline", "Comparison", "Target", "Result"];
-  const body = rows.map((row) => [
-    row.label,
-    row.magic,
-    row.baseline,
-    row.comparison,
-    row.target,
-    row.verdict ?? "info",
-  ]);
-  return renderColumns(header, body);
-}
-
 export function renderColumns(header: string[], body: string[][]): string {
   const widths = header.map((cell, column) => Math.max(width(cell), ...body.map((line) => width(line[column]))));
   const line = (cells: string[]) => `| ${cells.map((cell, column) => pad(escape(cell), widths[column])).join(" | ")} |`;

@@ -1,16 +1,10 @@
-import {
-  buildMagicRows,
-  emptyMagicResults,
-  figure,
-  loadWarning,
-  magicSection,
-  MagicPlan,
-  MagicResults,
-  scheduleNote,
-  startupNotes,
-} from "../../bench/magic-report";
-import { summaryLine } from "../../bench/report";
-import { renderMagicTable } from "../../bench/table";
+import { loadWarning, scheduleNote, startupNotes } from "../../bench/magic-notes";
+import { magicSection } from "../../bench/magic-report";
+import { emptyMagicResults, MagicPlan, MagicResults } from "../../bench/magic-results";
+import { buildMagicRows } from "../../bench/magic-rows";
+import { renderMagicTable } from "../../bench/magic-table";
+import { figure } from "../../bench/series";
+import { summaryLine } from "../../bench/verdict";
 
 const PLAN: MagicPlan = {
   startupWarmUp: 1,

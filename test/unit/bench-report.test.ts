@@ -1,5 +1,6 @@
-import { buildRows, KernelResults, notes, summaryLine } from "../../bench/report";
-import { renderTable } from "../../bench/table";
+import { renderKernelTable } from "../../bench/kernel-table";
+import { buildRows, KernelResults, notes } from "../../bench/report";
+import { summaryLine } from "../../bench/verdict";
 
 const memory = (kib: number) => ({
   totalKiB: kib,
@@ -92,9 +93,9 @@ describe("summaryLine", () => {
   });
 });
 
-describe("renderTable", () => {
+describe("renderKernelTable", () => {
   it("pads every column so the rows line up", () => {
-    const table = renderTable(buildRows(results("ours", {}), results("tslab", {}), PLAN), "ours", "tslab");
+    const table = renderKernelTable(buildRows(results("ours", {}), results("tslab", {}), PLAN), "ours", "tslab");
     const lines = table.split("\n");
     const widths = new Set(lines.map((line) => [...line].length));
     expect(widths.size).toBe(1);
