@@ -1,4 +1,4 @@
-import { existsSync } from "fs";
+import { existsSync, readFileSync } from "fs";
 import { dirname, join, resolve } from "path";
 
 /** A kernel under test: how to start it, and how to speak of it in the table. */
@@ -32,5 +32,5 @@ export function tslabKernel(): BenchKernel {
 }
 
 function tslabVersion(packageDir: string): string {
-  return (require(join(packageDir, "package.json")) as { version: string }).version;
+  return (JSON.parse(readFileSync(join(packageDir, "package.json"), "utf8")) as { version: string }).version;
 }
