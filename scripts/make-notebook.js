@@ -5,7 +5,7 @@
 // executed notebook (test/jupyter/check_lessons.py) find the cells a lesson rests on by tag
 // rather than by guessing from their source.
 const fs = require("fs");
-const crypto = require("crypto");
+const { createHash } = require("crypto");
 const [src, out] = process.argv.slice(2);
 if (!src || !out) {
   console.error("usage: make-notebook.js OUTLINE.txt NOTEBOOK.ipynb");
@@ -22,7 +22,7 @@ for (let i = 0; i < blocks.length; i += 2) {
   const metadata = tags.length > 0 ? { tags } : {};
   const text = blocks[i + 1].replace(/\n+$/, "");
   const source = text.split(/(?<=\n)/);
-  const id = crypto.createHash("sha1").update(`${i}:${text}`).digest("hex").slice(0, 8);
+  const id = createHash("sha1").update(`${i}:${text}`).digest("hex").slice(0, 8);
   cells.push(
     kind === "md"
       ? { cell_type: "markdown", id, metadata, source }

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { kernelVersion } from "../shared/versions";
 import { CliError, UsageError } from "./errors";
 import { installCommand, uninstallCommand } from "./commands/install-commands";
 import { kernelCommand } from "./commands/kernel-command";
@@ -36,7 +37,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   if (name === "--version") {
-    console.log((require("../../package.json") as { version: string }).version);
+    console.log(kernelVersion());
     return 0;
   }
   if (name === undefined) throw new UsageError(`Missing command.\n\n${USAGE}`);

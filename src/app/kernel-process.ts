@@ -1,11 +1,20 @@
+/**
+ * The kernel process: reads the connection file, starts the transport, the interpreter and the core,
+ * and is the one place that changes the Node process itself (every hook below says why). Modules
+ * only export what to install; nothing they do on import reaches beyond them.
+ */
 import * as path from "path";
 import { readConnectionFile } from "../protocol/connection";
 import { startKernelTransport } from "../transport/kernel-transport";
-import { createInterruptGate } from "../shared/interrupt-gate";
+import { createInterruptGate, InterruptGate } from "../shared/interrupt-gate";
 import { TypeScriptInterpreter } from "../interpreter/typescript-interpreter";
 import { currentScope } from "../runtime/cell-scope";
 import { toErrorFields } from "../runtime/error-fields";
-import { failOwningTask } from "../concurrency/executors/main-thread-faults";
+import { installCellStackTraces } from "../runtime/cell-positions";
+import { captureProcessOutput } from "../runtime/output-capture";
+import { installCellGlobals } from "../runtime/cell-globals";
+import { installLoopChecks } from "../runtime/loop-checks";
+import { failOwningTask, guardProcessExit } from "../concurrency/executors/main-thread-faults";
 import { Kernel } from "../kernel/kernel";
 import { log } from "../kernel/log";
 
@@ -24,12 +33,27 @@ async function startTransportOrExit(...args: Parameters<typeof startKernelTransp
   }
 }
 
+/** What cell code needs of the process it runs in; the signal and error handlers are in runKernel. */
+function installCellHooks(interruptGate: InterruptGate): void {
+  // Error.prepareStackTrace: a stack through cell code names the cell and line, not the compiled script.
+  installCellStackTraces();
+  // process.stdout/stderr.write: what a cell prints (console.log included) belongs in that cell's output.
+  captureProcessOutput();
+  // Globals: display(), sleep(), input() … for plain JS modules a cell requires, as cells have them.
+  installCellGlobals();
+  // Globals: the loop checks compiled into cells; the transport thread marks the gate to stop a spinning loop.
+  installLoopChecks(interruptGate);
+  // process.exit: inside a %%serial/%%async task it fails that task instead of ending the kernel.
+  guardProcessExit();
+}
+
 /** `ts-concurrency-kernel kernel CONNECTION_FILE`: run until a shutdown_request or a signal. */
 export async function runKernel(connectionFile: string): Promise<void> {
   // The kernel's own exits, taken before anything can stand in for process.exit inside a task.
   const exit = process.exit.bind(process);
   const connection = readConnectionFile(path.resolve(connectionFile));
   const interruptGate = createInterruptGate();
+  installCellHooks(interruptGate);
   const interpreter = new TypeScriptInterpreter({ rootDir: process.cwd(), interruptGate });
   let kernel: Kernel | undefined;
   const transport = await startTransportOrExit(
@@ -73,7 +97,10 @@ export async function runKernel(connectionFile: string): Promise<void> {
   kernel = new Kernel(interpreter, transport, { onShutdown: () => void stop(0), interruptGate });
   kernel.start();
 
+  // SIGINT is an interrupt: Jupyter sends it (interrupt_mode "signal"), and the transport thread
+  // raises it for an interrupt_request (transport-worker.ts), so vm's breakOnSigint stops the cell.
   process.on("SIGINT", () => kernel?.interrupt());
+  // SIGTERM ends the kernel as a shutdown_request would: sockets closed, workers stopped.
   process.on("SIGTERM", () => void stop(0));
   // Code a cell started may fail long after the cell ended; say so in that cell, keep the kernel.
   // If a concurrency task started it and is still running, the failure is that task's.

@@ -19,7 +19,6 @@ import { createTslabCompat } from "../runtime/display-api";
 import { CellRequire } from "../runtime/cell-require";
 import { CellRunner, CompiledCell } from "../runtime/cell-runner";
 import { createNotebookNames } from "../runtime/notebook-names";
-import { captureProcessOutput } from "../runtime/output-capture";
 import { render } from "../runtime/mime";
 import { toErrorFields } from "../runtime/error-fields";
 import { KeyboardInterrupt } from "../shared/interrupt-error";
@@ -84,10 +83,8 @@ export class TypeScriptInterpreter implements Interpreter {
     this.registry = new NotebookRegistry(path.resolve(options.rootDir));
     this.runner = new CellRunner(this.names, this.cellRequire.require, options.interruptGate);
     // The compiler resolves these names to their declarations in the notebook's context, so
-    // compiled cells read them from the notebook's names; the global copies serve plain JS modules.
+    // compiled cells read them from the notebook's names (the process puts global copies beside them).
     installCellGlobals(this.names);
-    installCellGlobals();
-    captureProcessOutput();
     // Loading the compiler takes about a second; start now, in the background.
     // Its first conversion builds the whole program (seconds on a busy machine): do that too.
     void this.compiler

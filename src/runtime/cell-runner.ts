@@ -3,8 +3,8 @@ import { setMaxListeners } from "events";
 import { CellOutput } from "../protocol/interpreter-contract";
 import { cellScope } from "./cell-scope";
 import { KeyboardInterrupt } from "../shared/interrupt-error";
-import { cellPositions, CellSource, installCellStackTraces } from "./cell-positions";
-import { installLoopChecks } from "./loop-checks";
+import { cellPositions, CellSource } from "./cell-positions";
+import { onLoopInterrupt } from "./loop-checks";
 import { gateEntrySource, gateExitSource, InterruptGate } from "../shared/interrupt-gate";
 
 /** The slot through which a compiled cell receives its `exports` and `require`. */
@@ -39,8 +39,7 @@ export class CellRunner {
     /** Shared with the transport thread, which raises SIGINT only while a script can take it. */
     private readonly gate: InterruptGate | undefined,
   ) {
-    installCellStackTraces();
-    installLoopChecks(gate, (error) => this.interrupt(error));
+    onLoopInterrupt((error) => this.interrupt(error));
   }
 
   /** Run a compiled cell; `names` stands in for the notebook's names when given. */

@@ -46,6 +46,14 @@ export function installLoopChecks(gate?: InterruptGate, onInterrupt?: (error: Ke
   lower();
 }
 
+/**
+ * What an interrupt that a loop check catches does at once on this thread (the cell runner stops
+ * its running cells), since the core cannot read the interrupt_request until the loop lets go.
+ */
+export function onLoopInterrupt(handler: (error: KeyboardInterrupt) => void): void {
+  interruptHere = handler;
+}
+
 /** For the kernel's own waits that user code can call after an await, like `sleepSync`. */
 export function throwIfInterrupted(): void {
   if (installed !== undefined && installed[0] >= LOOPS_STOP_AT) stop();

@@ -26,8 +26,11 @@ const port = parentPort;
 
 const tslabDir = path.dirname(require.resolve("tslab/package.json"));
 const sourceMaps = installSourceMappedTypeScript(tslabDir, (ts) => [loopChecks(ts)]);
+// Loaded only now, after the line above changed how it loads: an import would load it first.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- order of loading matters
 const ts: typeof TS = require("@tslab/typescript-for-tslab");
 ensureNodeTypes(ts.sys as never, tslabDir);
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- after the compiler, for the same reason
 const tslabConverter: typeof import("tslab/dist/converter") = require("tslab/dist/converter");
 const converter: Converter = tslabConverter.createConverter();
 

@@ -8,7 +8,7 @@
 "use strict";
 
 const { spawn } = require("node:child_process");
-const crypto = require("node:crypto");
+const { randomBytes } = require("node:crypto");
 const fs = require("node:fs");
 const net = require("node:net");
 const path = require("node:path");
@@ -55,7 +55,7 @@ function tail(file, lines) {
  * @returns {Promise<NotebookServer>}
  */
 async function startNotebookServer({ python, notebookDir, env, logFile, timeoutMs, labScript }) {
-  const token = crypto.randomBytes(24).toString("hex");
+  const token = randomBytes(24).toString("hex");
   const log = fs.openSync(logFile, "w");
   const common = ["--no-browser", "--allow-root", "--ip=127.0.0.1", `--port=${await freePort()}`];
   const args = labScript

@@ -13,8 +13,21 @@ import { decodeFrames } from "../../src/protocol/wire";
 import { kinds, KernelSession, makeTempDir, parentId, removeDir, statusOf } from "./helpers";
 
 const ROOT = resolve(__dirname, "../..");
-const { version: typescriptVersion } = require("@tslab/typescript-for-tslab") as { version: string };
+const { version: typescriptVersion } = JSON.parse(
+  readFileSync(require.resolve("@tslab/typescript-for-tslab/package.json"), "utf8"),
+) as { version: string };
 const { version: packageVersion } = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string };
+
+/** The fields of kernel_info_reply the test reads, as the spec defines them. */
+interface KernelInfoContent {
+  status: string;
+  protocol_version: string;
+  implementation: string;
+  implementation_version: string;
+  language_info: unknown;
+  banner: string;
+  help_links: { text: string; url: string }[];
+}
 
 function protocolAtLeast(version: string, major: number, minor: number): boolean {
   const [a, b] = version.split(".").map(Number);
@@ -36,7 +49,7 @@ describe("protocol basics", () => {
     "answers kernel_info_request on %s with the full description",
     async (channel) => {
       const exchange = await session.request(channel, "kernel_info_request", {});
-      const content = exchange.reply.content as Record<string, any>;
+      const content = exchange.reply.content as unknown as KernelInfoContent;
 
       expect(content.status).toBe("ok");
       expect(protocolAtLeast(content.protocol_version, 5, 3)).toBe(true);

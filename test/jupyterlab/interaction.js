@@ -41,7 +41,7 @@ function writeNotebook(/** @type {string} */ file) {
 /** Makes cell i the only selected one, as a click on it would. */
 function select(/** @type {import("puppeteer-core").Page} */ page, /** @type {number} */ index) {
   return page.evaluate((index) => {
-    // @ts-ignore: the app the test build puts on window
+    // @ts-expect-error: the app the test build puts on window
     const notebook = window.jupyterapp.shell.currentWidget.content;
     notebook.deselectAll();
     notebook.activeCellIndex = index;
@@ -109,7 +109,7 @@ async function checkInteraction(page, { server, served, out, checks }) {
       const cell = document.querySelectorAll(sel.codeCell)[index];
       /** @type {Set<string>} */
       const seen = new Set();
-      // @ts-ignore: kept on window for the test to read
+      // @ts-expect-error: kept on window for the test to read
       window.liveRenders = seen;
       new MutationObserver(() => {
         const report = cell.querySelector(sel.reportCandidate);
@@ -121,7 +121,7 @@ async function checkInteraction(page, { server, served, out, checks }) {
   );
   await runCell(page, CELL.declare);
   await runCell(page, CELL.live);
-  // @ts-ignore: kept on window by the observer above
+  // @ts-expect-error: kept on window by the observer above
   const live = await page.evaluate(() => window.liveRenders.size);
   const finished = await cellText(page, CELL.live);
   checks.check(
@@ -182,7 +182,7 @@ async function checkInteraction(page, { server, served, out, checks }) {
   await select(page, CELL.spin);
   await lab.startCommand(page, "notebook:run-cell");
   await page.waitForFunction(
-    // @ts-ignore: the app the test build puts on window
+    // @ts-expect-error: the app the test build puts on window
     () => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status === "busy",
     { timeout: 30_000, polling: 20 },
   );

@@ -44,7 +44,7 @@ async function openLab(/** @type {Page} */ page, /** @type {string} */ url, /** 
   await page.waitForFunction(() => document.body.dataset.labRestored === "true", { timeout: timeoutMs });
   const notebookPath = decodeURI(target.pathname.replace(/^.*?\/lab\/tree\//, ""));
   await page.waitForFunction(
-    // @ts-ignore: the app the test build puts on window
+    // @ts-expect-error: the app the test build puts on window
     (p) => window.jupyterapp.shell.currentWidget?.context?.path === p,
     { timeout: timeoutMs, polling: 100 },
     notebookPath,
@@ -56,7 +56,7 @@ async function openLab(/** @type {Page} */ page, /** @type {string} */ url, /** 
 async function waitForKernelIdle(/** @type {Page} */ page, /** @type {number} */ timeoutMs) {
   await page.waitForFunction(
     () => {
-      // @ts-ignore: the app the test build puts on window
+      // @ts-expect-error: the app the test build puts on window
       const panel = window.jupyterapp.shell.currentWidget;
       return panel?.sessionContext?.session?.kernel?.status === "idle";
     },
@@ -66,7 +66,7 @@ async function waitForKernelIdle(/** @type {Page} */ page, /** @type {number} */
 
 /** Runs a command of the app, as a menu item or shortcut would, and waits until it is done. */
 function command(/** @type {Page} */ page, /** @type {string} */ id, /** @type {object} */ args = {}) {
-  // @ts-ignore: the app the test build puts on window
+  // @ts-expect-error: the app the test build puts on window
   return page.evaluate((id, args) => window.jupyterapp.commands.execute(id, args).then(() => undefined), id, args);
 }
 
@@ -77,7 +77,7 @@ function command(/** @type {Page} */ page, /** @type {string} */ id, /** @type {
 function startCommand(/** @type {Page} */ page, /** @type {string} */ id, /** @type {object} */ args = {}) {
   return page.evaluate(
     (id, args) => {
-      // @ts-ignore: the app the test build puts on window
+      // @ts-expect-error: the app the test build puts on window
       window.jupyterapp.commands
         .execute(id, args)
         .catch((/** @type {unknown} */ e) => console.error(`${id} failed: ${e}`));
@@ -97,7 +97,7 @@ async function waitForRunToFinish(page, timeoutMs) {
       const running = [...document.querySelectorAll(sel.codeCell)].some((cell) =>
         (cell.querySelector(sel.inputPrompt)?.textContent ?? "").includes("*"),
       );
-      // @ts-ignore: the app the test build puts on window
+      // @ts-expect-error: the app the test build puts on window
       const kernel = window.jupyterapp.shell.currentWidget?.sessionContext?.session?.kernel;
       return !running && kernel?.status === "idle";
     },
@@ -135,7 +135,7 @@ function describeCell(cell) {
  */
 function outputTypes(page) {
   return page.evaluate(() => {
-    // @ts-ignore: the app the test build puts on window
+    // @ts-expect-error: the app the test build puts on window
     const notebook = window.jupyterapp.shell.currentWidget.content;
     return notebook.widgets
       .filter((/** @type {any} */ cell) => cell.model.type === "code")
@@ -248,7 +248,7 @@ async function screenshotReport(/** @type {Page} */ page, /** @type {Handle} */ 
 /** Closes the current notebook and shuts its kernel down, so the next one starts on an idle machine. */
 async function closeNotebook(/** @type {Page} */ page) {
   await page.evaluate(async () => {
-    // @ts-ignore: the app the test build puts on window
+    // @ts-expect-error: the app the test build puts on window
     const panel = window.jupyterapp.shell.currentWidget;
     await panel.sessionContext.shutdown();
     panel.context.model.dirty = false;

@@ -234,7 +234,7 @@ async function checkShared(page, { url, notebook, out, checks, table }) {
   const want = expectedCells(notebook).reduce((n, c) => n + c.reports.length, 0);
   await lab.openLab(page, url, START_TIMEOUT_MS);
   const trusted = await page.evaluate(() =>
-    // @ts-ignore: the app the test build puts on window
+    // @ts-expect-error: the app the test build puts on window
     window.jupyterapp.shell.currentWidget.content.widgets.some(
       (/** @type {any} */ c) => c.model.type === "code" && c.model.trusted,
     ),

@@ -160,7 +160,7 @@ export class WireFuzzer {
       version: "5.3",
     };
     let headerBytes = this.json(this.mutateHeader(header, notes), "header", notes);
-    let parentBytes = this.json(this.mutateSide(notes, "parent_header"), "parent_header", notes);
+    const parentBytes = this.json(this.mutateSide(notes, "parent_header"), "parent_header", notes);
     let metadataBytes = this.json(this.mutateSide(notes, "metadata"), "metadata", notes);
     let contentBytes = this.json(this.mutateContent(this.content(msgType, signed), notes), "content", notes);
     const extra: Buffer[] = [];

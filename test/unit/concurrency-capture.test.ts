@@ -1,6 +1,6 @@
 import * as ts from "@tslab/typescript-for-tslab";
 import { PassThrough } from "stream";
-import { freeIdentifiers, importedNames } from "../../src/typescript/source-analysis";
+import { expandShorthands, freeIdentifiers, importedNames } from "../../src/typescript/source-analysis";
 import { planCapture, NotebookNameInfo } from "../../src/concurrency/capture/plan-capture";
 import { exportsAssignments, exportsReferences } from "../../src/concurrency/capture/notebook-references";
 
@@ -101,8 +101,6 @@ describe("planCapture", () => {
 });
 
 describe("expandShorthands", () => {
-  const { expandShorthands } =
-    require("../../src/typescript/source-analysis") as typeof import("../../src/typescript/source-analysis");
   it("spells out shorthands naming earlier cells' names, and leaves the cell's own alone", () => {
     expect(expandShorthands(ts, "({ plain, z: 1 })")).toBe("({ plain: plain, z: 1 })");
     expect(expandShorthands(ts, "const own = 1; ({ own, plain })")).toBe("const own = 1; ({ own, plain: plain })");

@@ -6,6 +6,7 @@ import { cellCompleteness } from "../../src/interpreter/cell-completeness";
 import { IS_COMPLETE_CASES } from "../support/is-complete-cases";
 
 // The TypeScript the kernel's converter runs, not the project's own compiler.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- resolved from tslab's folder at run time
 const ts: typeof TS = require(
   require.resolve("@tslab/typescript-for-tslab", { paths: [path.dirname(require.resolve("tslab/package.json"))] }),
 );

@@ -18,6 +18,7 @@ import { createInterruptGate, GateState, RAISE_LOOP_STOP } from "../../src/share
 const raise = () => (globalThis as unknown as Record<symbol, () => void>)[RAISE_LOOP_STOP]();
 
 // The TypeScript the kernel's converter runs, not the project's own compiler.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- resolved from tslab's folder at run time
 const ts: typeof TS = require(
   require.resolve("@tslab/typescript-for-tslab", { paths: [path.dirname(require.resolve("tslab/package.json"))] }),
 );

@@ -4,6 +4,7 @@ import type * as TS from "@tslab/typescript-for-tslab";
 import { hasTopLevelAwait } from "../../src/typescript/top-level-await";
 
 // The TypeScript the kernel's converter runs, not the project's own compiler.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- resolved from tslab's folder at run time
 const ts: typeof TS = require(
   require.resolve("@tslab/typescript-for-tslab", { paths: [path.dirname(require.resolve("tslab/package.json"))] }),
 );

@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
+import * as ts from "@tslab/typescript-for-tslab";
 import { FileSystemHost, mapDirectory, resolvedTypesDir } from "../../src/typescript/node-types";
 
 /** A fresh copy of the compiler's file-system host, so the mapping does not leak into other tests. */
 function host(): FileSystemHost {
-  const ts = require("@tslab/typescript-for-tslab") as { sys: FileSystemHost };
   return Object.create(ts.sys) as FileSystemHost;
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it, jest } from "@jest/globals";
 import { createHmac } from "crypto";
 // The module object itself, not an import-star copy of it, so that a spy on it is what signer.ts calls.
-import crypto = require("crypto");
+import crypto from "crypto";
 import { createSigner, SignatureSchemeError } from "../../src/protocol/signer";
 
 const parts = ['{"msg_id":"1"}', "{}", "{}", '{"code":"1+1"}'].map((part) => Buffer.from(part));

@@ -1,8 +1,10 @@
+import { parseArgs as nodeParseArgs, ParseArgsConfig } from "util";
 import { UsageError } from "../errors";
 
 /**
- * A deliberately small flag parser: `--flag`, `--flag value`, `--flag=value` and positionals.
- * Every mistake names the command and lists what it accepts.
+ * The commands' flags: `--flag`, `--flag value`, `--flag=value` and positionals, split by Node's
+ * util.parseArgs. It runs non-strict, for its tokens: its own errors name neither the command nor
+ * the options it accepts, so every mistake is found here and says both.
  */
 /** A switch, or a flag that takes a value named by `value` in messages (`--prefix DIR`). */
 export type FlagKind = "boolean" | { value: string };
@@ -19,38 +21,33 @@ export interface ParsedArgs {
 }
 
 export function parseArgs(spec: CommandSpec, argv: readonly string[]): ParsedArgs {
+  const options: ParseArgsConfig["options"] = { help: { type: "boolean", short: "h" } };
+  for (const [flag, kind] of Object.entries(spec.flags))
+    options[flag.slice(2)] = { type: kind === "boolean" ? "boolean" : "string" };
+  const { tokens } = nodeParseArgs({ args: [...argv], options, strict: false, allowPositionals: true, tokens: true });
   const flags = new Map<string, string | true>();
   const positionals: string[] = [];
   let help = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === "--") {
-      positionals.push(...argv.slice(i + 1));
-      break;
-    }
-    if (arg === "--help" || arg === "-h") {
+  for (const token of tokens) {
+    if (token.kind === "positional") positionals.push(token.value);
+    if (token.kind !== "option") continue;
+    if (token.name === "help") {
       help = true;
       continue;
     }
-    if (!arg.startsWith("-") || arg === "-") {
-      positionals.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf("=");
-    const name = eq === -1 ? arg : arg.slice(0, eq);
+    const name = token.rawName;
     const kind = spec.flags[name];
     if (kind === undefined) {
       throw new UsageError(`Unknown option ${name} for "${spec.command}". Valid options: ${validFlags(spec)}.`);
     }
     if (flags.has(name)) throw new UsageError(`${name} was given twice.`);
     if (kind === "boolean") {
-      if (eq !== -1) throw new UsageError(`${name} takes no value.`);
+      if (token.value !== undefined) throw new UsageError(`${name} takes no value.`);
       flags.set(name, true);
       continue;
     }
-    const value = eq !== -1 ? arg.slice(eq + 1) : argv[++i];
-    if (value === undefined || value === "") throw new UsageError(`${name} needs a value: ${name} ${kind.value}.`);
-    flags.set(name, value);
+    if (!token.value) throw new UsageError(`${name} needs a value: ${name} ${kind.value}.`);
+    flags.set(name, token.value);
   }
   return { flags, positionals, help };
 }

@@ -5,6 +5,7 @@
 
 // CSI sequences (colours, cursor moves), OSC sequences (titles, hyperlinks) ended by BEL or ST,
 // and the remaining two-character escapes.
+// eslint-disable-next-line no-control-regex -- matching escape characters is the point
 const ESCAPES = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g;
 
 export function stripAnsi(text: string): string {

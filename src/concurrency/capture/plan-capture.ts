@@ -1,7 +1,7 @@
 import { CapturedName, Reattach } from "../model/task-protocol";
 import { CaptureError } from "./capture-error";
 import { exportsReferences } from "./notebook-references";
-import { ValueWalk, WalkNotebook } from "./value-walk";
+import { CellFunction, ValueWalk, WalkNotebook } from "./value-walk";
 import { CELL_API } from "../../runtime/cell-globals";
 
 export interface NotebookNameInfo {
@@ -119,7 +119,7 @@ function walkItems(walk: ValueWalk, items: NonNullable<CaptureRequest["items"]>)
 /** What the walk asks of the notebook: its classes by prototype, its functions by identity. */
 function notebookFor(req: CaptureRequest): WalkNotebook {
   const classes = new Map<object, string>();
-  const functions = new Map<Function, string>();
+  const functions = new Map<CellFunction, string>();
   for (const [name, value] of Object.entries(req.values)) {
     if (typeof value !== "function") continue;
     functions.set(value, name);
@@ -135,7 +135,7 @@ function notebookFor(req: CaptureRequest): WalkNotebook {
   };
 }
 
-function functionSource(info: NotebookNameInfo, name: string, fn: Function): string {
+function functionSource(info: NotebookNameInfo, name: string, fn: CellFunction): string {
   const source = Function.prototype.toString.call(fn);
   if (/\{\s*\[native code\]\s*\}$/.test(source)) {
     throw new CaptureError(

@@ -9,6 +9,13 @@ import { Reattach } from "../model/task-protocol";
 import { CaptureError } from "./capture-error";
 import { child, PathNode, renderPath, stepsOf } from "./value-path";
 
+/**
+ * A function from the notebook, held for its identity and its source text and never called here:
+ * `Function` is what `typeof x === "function"` narrows to, and no call signature fits every cell's function.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- see above
+export type CellFunction = Function;
+
 export interface WalkNotebook {
   kind: "threads" | "processes";
   /** The name of the notebook class whose prototype this is, if it is one. */
@@ -16,7 +23,7 @@ export interface WalkNotebook {
   /** The source of a notebook class, by name. */
   classSource(name: string): string;
   /** The notebook name a function is known by, if it is a top-level one. */
-  functionName(fn: Function): string | undefined;
+  functionName(fn: CellFunction): string | undefined;
 }
 
 /** Where a walk starts: how its root is named in messages. */
@@ -155,7 +162,7 @@ export class ValueWalk {
     }
   }
 
-  private functionInside(fn: Function): [string, string] {
+  private functionInside(fn: CellFunction): [string, string] {
     const name = this.notebook.functionName(fn);
     const fix = name
       ? `It is the notebook's '${name}': call ${name} by name in the task, or keep a key in the data and look the function up there.`
@@ -223,12 +230,12 @@ export class ValueWalk {
 /** `#x` in class source (`#x = 1`, `this.#x`, `#m() {`), but not in a string such as "#fff". */
 const PRIVATE_MEMBER = /(?:^|[^\w$"'`#])#[A-Za-z_$][\w$]*/m;
 
-function ownConstructor(proto: object): Function | undefined {
+function ownConstructor(proto: object): CellFunction | undefined {
   const d = Reflect.getOwnPropertyDescriptor(proto, "constructor");
-  return d && typeof d.value === "function" ? (d.value as Function) : undefined;
+  return d && typeof d.value === "function" ? (d.value as CellFunction) : undefined;
 }
 
-function isNative(fn: Function): boolean {
+function isNative(fn: CellFunction): boolean {
   return /\{\s*\[native code\]\s*\}\s*$/.test(Function.prototype.toString.call(fn));
 }
 

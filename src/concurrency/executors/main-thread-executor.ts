@@ -3,7 +3,7 @@ import { threadCpuMs } from "../model/cpu-clock";
 import { currentScope } from "../../runtime/cell-scope";
 import { toErrorFields } from "../../runtime/error-fields";
 import { taskCellOutput } from "../model/task-output";
-import { guardProcessExit, runAsTask, TaskFaultSink } from "./main-thread-faults";
+import { runAsTask, TaskFaultSink } from "./main-thread-faults";
 
 /**
  * %%serial and %%async: tasks run on the kernel's own thread and see notebook names directly.
@@ -17,9 +17,7 @@ import { guardProcessExit, runAsTask, TaskFaultSink } from "./main-thread-faults
  * cell reports the thread's CPU over the whole run, labelled as such, and no per-task figure.
  */
 export class MainThreadExecutor implements Executor {
-  constructor(private readonly mode: "serial" | "async") {
-    guardProcessExit();
-  }
+  constructor(private readonly mode: "serial" | "async") {}
 
   async run(job: ExecutorRun): Promise<TaskResult[]> {
     const body = job.body;

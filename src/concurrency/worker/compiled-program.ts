@@ -72,6 +72,8 @@ export function compileProgram(program: ShippedProgram, api: Record<string, unkn
 }
 
 function load(c: Extract<CapturedName, { kind: "import" }>): unknown {
+  // The cell's own import, resolved at run time the way the cell's CommonJS code resolves it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the specifier is only known at run time
   const mod = require(c.specifier) as Record<string, unknown>;
   const esm = mod !== null && typeof mod === "object" && mod.__esModule === true;
   if (c.binding === "require") return mod;

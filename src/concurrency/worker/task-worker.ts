@@ -18,12 +18,6 @@ import { watchParent } from "../../shared/parent-watch";
 import { installLoopChecks } from "../../runtime/loop-checks";
 import { installCellStackTraces } from "../../runtime/cell-positions";
 
-// Task errors go back to the kernel as text: their frames must already name cell lines.
-installCellStackTraces();
-// Cell code carries loop checks, whose names must exist here; workers are stopped by other means,
-// so nothing raises their flag and they cost nothing.
-installLoopChecks();
-
 /** The kernel API inside a worker: waiting works as in a cell; showing and asking belong to the notebook. */
 const notInWorker = (name: string) => () => {
   throw new Error(`${name}() is not available inside a worker task: return a value or print with console.log instead`);
@@ -62,10 +56,6 @@ function openPort(): Port {
     };
   }
   if (!process.send) throw new Error("task-worker must run as a worker thread or a forked child");
-  // A child whose kernel is gone has nobody to work for. A busy child cannot hear the channel
-  // close, so a watcher thread also ends it once the kernel is no longer its parent.
-  process.on("disconnect", () => realExit(0));
-  watchParent({ graceMs: 0 });
   const send = process.send.bind(process) as (
     m: unknown,
     handle?: undefined,
@@ -113,13 +103,14 @@ function owner(): number | undefined {
  */
 class WorkerExiting extends Error {}
 
-process.exit = ((code?: number | string | null) => {
+/** What process.exit() does in a task: say which task ended the worker, and with what code. */
+function exitAfterReport(code?: number | string | null): never {
   const status = Number(code ?? process.exitCode ?? 0) || 0;
   starts.release();
   output.flush();
   port.postAndLeave({ type: "exiting", id: owner() ?? null, code: status }, status);
   throw new WorkerExiting(`process.exit(${status})`);
-}) as typeof process.exit;
+}
 
 /** An error nobody awaited fails the task it came from; if that task is still running, its worker goes too. */
 function fault(thrown: unknown, how: "exception" | "rejection"): void {
@@ -147,8 +138,6 @@ function fault(thrown: unknown, how: "exception" | "rejection"): void {
   if (retiring) port.postAndLeave(message, 1);
   else port.post(message);
 }
-process.on("uncaughtException", (e) => fault(e, "exception"));
-process.on("unhandledRejection", (reason) => fault(reason, "rejection"));
 
 function reroute(stream: NodeJS.WriteStream, name: "stdout" | "stderr"): void {
   const original = stream.write.bind(stream) as (...a: unknown[]) => boolean;
@@ -161,8 +150,6 @@ function reroute(stream: NodeJS.WriteStream, name: "stdout" | "stderr"): void {
     return true;
   }) as typeof stream.write;
 }
-reroute(process.stdout, "stdout");
-reroute(process.stderr, "stderr");
 
 /** The programs of the cells running now, by id: compiled at their first task, dropped at the cell's end. */
 const programs = new Map<number, { shipped: ShippedProgram; compiled?: CompiledProgram }>();
@@ -230,6 +217,27 @@ async function run(
   } finally {
     if (current === id) current = undefined;
   }
+}
+
+// What this worker changes about its thread or process, all of it, before the first task arrives.
+// Error.prepareStackTrace: task errors go back to the kernel as text, their frames naming cell lines.
+installCellStackTraces();
+// Globals: cell code carries loop checks, whose names must exist here; workers are stopped by other
+// means, so nothing raises their flag and they cost nothing.
+installLoopChecks();
+// process.exit: a task that calls it ends the worker only once the kernel knows why.
+process.exit = exitAfterReport as typeof process.exit;
+// An error nobody awaited fails the task it came from.
+process.on("uncaughtException", (e) => fault(e, "exception"));
+process.on("unhandledRejection", (reason) => fault(reason, "rejection"));
+// process.stdout/stderr.write: what a task prints is its output, delivered before its "done".
+reroute(process.stdout, "stdout");
+reroute(process.stderr, "stderr");
+if (!parentPort) {
+  // A child whose kernel is gone has nobody to work for. A busy child cannot hear the channel
+  // close, so a watcher thread also ends it once the kernel is no longer its parent.
+  process.on("disconnect", () => realExit(0));
+  watchParent({ graceMs: 0 });
 }
 
 port.onMessage((m) => {
