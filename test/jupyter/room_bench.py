@@ -23,14 +23,15 @@ import json
 import os
 import queue
 import shutil
+import signal
 import statistics
 import sys
 import tempfile
 import threading
 import time
 
-READY_TIMEOUT = 120  # seconds from launch to kernel_info_reply, for K = 8 on a busy 2-core machine
-RESULT_TIMEOUT = 120  # seconds from kernel_info_reply to the first result
+READY_TIMEOUT = 90  # seconds from launch to kernel_info_reply, for K = 8 on a busy 2-core machine
+RESULT_TIMEOUT = 60  # seconds from kernel_info_reply to the first result
 PROBE_INTERVAL = 0.1  # seconds between kernel_info probes; tslab fails sends (EBUSY) when flooded with them
 SETTLE = 3.0  # seconds the warm kernels idle before their memory is read
 
@@ -39,10 +40,14 @@ def now():
     return time.monotonic()
 
 
+RUNNING = []  # every launch not stopped yet, so that an interrupted run leaves no kernel behind
+
+
 class Launch:
     """One kernel's start: its figures, or why one is missing."""
 
     def __init__(self):
+        RUNNING.append(self)
         self.to_info = None
         self.to_result = None
         self.problem = None
@@ -137,6 +142,8 @@ def first_result(launch, code):
 
 
 def stop(launch):
+    if launch in RUNNING:
+        RUNNING.remove(launch)
     try:
         if launch.kc is not None:
             launch.kc.stop_channels()
@@ -263,6 +270,8 @@ def main():
     parser.add_argument("--rooms", default="4,8", help="room sizes launched at once, comma-separated")
     parser.add_argument("--json", help="also write every figure to this file")
     args = parser.parse_args()
+    # Stopped from outside (the bench's own limit, a CI timeout): still stop every kernel it started.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(1))
     rooms = [int(k) for k in args.rooms.split(",") if k]
 
     with open(args.kernels) as f:
@@ -344,6 +353,8 @@ def main():
                 progress(f"K={k} {spec['name']}: median first result {seconds(f[f'k{k}_result'])}, "
                          f"worst {seconds(f[f'k{k}_result_worst'])}")
     finally:
+        for launch in list(RUNNING):
+            stop(launch)
         shutil.rmtree(work, ignore_errors=True)
 
     rows = [
