@@ -23,6 +23,7 @@ import { buildRows, KernelResults, notes } from "./report";
 import { KERNEL_INFO, ONE_PLUS_ONE, roundTrips } from "./round-trips";
 import { renderKernelTable } from "./kernel-table";
 import { summaryLine } from "./verdict";
+import { runRoom } from "./room";
 import { fidelityCases } from "./fidelity-cases";
 import {
   emptyFidelityResults,
@@ -92,6 +93,9 @@ const MAGIC_LIMITS: MagicLimits = {
 const progress = (text: string) => process.stderr.write(`[bench] ${text}\n`);
 
 const ONLY_FIDELITY = process.argv.includes("--fidelity");
+/** Start-up and memory with kernels launched as a notebook server launches them (issue 12), alone. */
+const ONLY_ROOM = process.argv.includes("--room");
+const ROOM_PLAN = { launches: 5, rooms: [4, 8] };
 
 /**
  * The one way a bench run ends: `report` prints what was measured, when the run completes, hits its
@@ -114,6 +118,7 @@ function endWith(report: (complete: boolean) => void): (complete: boolean) => vo
 
 async function main(): Promise<void> {
   if (ONLY_FIDELITY) return fidelityOnly();
+  if (ONLY_ROOM) process.exit(await runRoom(ROOM_PLAN));
   const kernels = [ourKernel(), tslabKernel()];
   const results: KernelResults[] = kernels.map((kernel) => ({
     name: kernel.name,

@@ -16,7 +16,7 @@ import { installCellGlobals } from "../runtime/cell-globals";
 import { installLoopChecks } from "../runtime/loop-checks";
 import { failOwningTask, guardProcessExit } from "../concurrency/executors/main-thread-faults";
 import { Kernel } from "../kernel/kernel";
-import { log } from "../kernel/log";
+import { log } from "../shared/log";
 
 /** How long shutdown may take before the process ends regardless: clients expect a kernel gone within 2 s. */
 const SHUTDOWN_GRACE_MS = 1500;

@@ -6,7 +6,7 @@ import { StdinBroker } from "./stdin-broker";
 import { History } from "./history";
 import { RequestOutput } from "./request-output";
 import { failed, ok } from "./replies";
-import { log } from "./log";
+import { log } from "../shared/log";
 import { toErrorContent } from "../protocol/kernel-error";
 
 export interface ExecuteResult {

@@ -12,7 +12,7 @@ import { aborted, failed } from "./replies";
 import { kernelInfo } from "./kernel-info";
 import { ExecuteHandler } from "./execute";
 import { InfoHandlers } from "./info-handlers";
-import { log } from "./log";
+import { log } from "../shared/log";
 import { clearIdleInterrupt, InterruptGate, markBusy, markIdle } from "../shared/interrupt-gate";
 
 type Handlers<Requests, K extends keyof Requests> = {

@@ -20,12 +20,18 @@ import { shiftSourceLines } from "../runtime/source-map";
 import { loopChecks } from "./loop-checks-transform";
 import { hasTopLevelAwait } from "./top-level-await";
 import { completeness } from "./completeness";
+import { defaultCacheDirSetting, openCacheDir } from "../shared/cache-dir";
+import { openCodeCache } from "../shared/code-cache";
+import { kernelVersion } from "../shared/versions";
+import { log } from "../shared/log";
 
 if (!parentPort) throw new Error("compiler-worker must run as a worker thread");
 const port = parentPort;
 
 const tslabDir = path.dirname(require.resolve("tslab/package.json"));
-const sourceMaps = installSourceMappedTypeScript(tslabDir, (ts) => [loopChecks(ts)]);
+// Compiling TypeScript's 8 MB of JavaScript is a good part of loading it; V8 can keep the result (issue 12).
+const codeCache = openCodeCache(openCacheDir(defaultCacheDirSetting(kernelVersion(), log)), log);
+const sourceMaps = installSourceMappedTypeScript(tslabDir, (ts) => [loopChecks(ts)], codeCache);
 // Loaded only now, after the line above changed how it loads: an import would load it first.
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- order of loading matters
 const ts: typeof TS = require("@tslab/typescript-for-tslab");
@@ -95,6 +101,7 @@ function handle(req: CompilerRequest): CompilerResults[CompilerRequest["kind"]] 
   }
 }
 
+let answered = false;
 port.on("message", (req: CompilerRequest) => {
   let response: CompilerResponse;
   try {
@@ -102,6 +109,11 @@ port.on("message", (req: CompilerRequest) => {
   } catch (e) {
     response = { id: req.id, ok: false, error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
   }
+  // After the first request, when V8 has compiled what building a program and converting a cell
+  // need, so the cache holds all of it; before answering it, because a kernel shut down right after
+  // its first cell ends this thread at once. Tens of ms, once per new cache.
+  if (!answered) codeCache.save();
+  answered = true;
   port.postMessage(response);
 });
 port.postMessage({ id: -1, ok: true, ready: true } satisfies CompilerResponse);

@@ -8,6 +8,7 @@
  */
 import type * as TS from "@tslab/typescript-for-tslab";
 import { requireOneByte } from "./one-byte-module";
+import type { CodeCache } from "../shared/code-cache";
 import { compose, decodeMappings, dropMapReference, LineMap, takeInlineMap } from "../runtime/source-map";
 
 /** Conversions whose maps have not been collected yet; one convert makes a few (side modules). */
@@ -53,9 +54,13 @@ function configuredTypes(ts: typeof TS): string[] {
   return Array.isArray(types) ? types.filter((t): t is string => typeof t === "string") : [];
 }
 
-export function installSourceMappedTypeScript(tslabDir: string, cellTransforms: CellTransforms = () => []): SourceMaps {
+export function installSourceMappedTypeScript(
+  tslabDir: string,
+  cellTransforms: CellTransforms = () => [],
+  codeCache?: CodeCache,
+): SourceMaps {
   const modulePath = require.resolve("@tslab/typescript-for-tslab", { paths: [tslabDir] });
-  const real = requireOneByte(modulePath) as typeof TS;
+  const real = requireOneByte(modulePath, codeCache) as typeof TS;
   const cached = require.cache[modulePath];
   if (!cached) throw new Error("the TypeScript module did not enter the require cache");
   const maps = new Map<string, LineMap>();

@@ -8,7 +8,7 @@ import { StdinBroker } from "../../src/kernel/stdin-broker";
 import { History } from "../../src/kernel/history";
 import { ExecuteHandler } from "../../src/kernel/execute";
 import { Interpreter } from "../../src/protocol/interpreter-contract";
-import * as kernelLog from "../../src/kernel/log";
+import * as kernelLog from "../../src/shared/log";
 
 const kernel = { session: "kernel-session", username: "kernel" };
 const client = { session: "client-session", username: "client" };

@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import { UsageError } from "../errors";
+import { enableModuleCompileCache } from "../module-compile-cache";
 
 export const KERNEL_USAGE = `Usage: ts-concurrency-kernel kernel CONNECTION_FILE
 
@@ -17,6 +18,8 @@ export async function kernelCommand(argv: readonly string[]): Promise<number> {
     throw new UsageError(`"kernel" needs a connection file as its first argument.\n\n${KERNEL_USAGE}`);
   }
   if (!fs.existsSync(file)) throw new UsageError(`Connection file not found: ${file}`);
+  // Before the kernel's modules load, so that they are the ones cached (issue 12).
+  enableModuleCompileCache();
   // Loaded only here: the kernel pulls in the TypeScript compiler and ZeroMQ, which install and run do not need.
   const { runKernel } = await import("../kernel-process");
   await runKernel(file);
