@@ -87,8 +87,6 @@ function handle(req: CompilerRequest): CompilerResults[CompilerRequest["kind"]] 
       return completeness(ts, req.args.code);
     case "freeIdentifiers":
       return freeIdentifiers(ts, req.args.source);
-    case "version":
-      return { typescript: ts.version };
   }
 }
 
