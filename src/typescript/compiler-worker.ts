@@ -1,11 +1,9 @@
 /**
- * Entry point of the compiler thread: owns tslab's converter and answers CompilerRequests.
+ * Entry point of the compiler thread: owns the cell converter and answers CompilerRequests.
  * Everything that loads the TypeScript compiler happens here, off the kernel's main thread.
  */
 import { parentPort } from "worker_threads";
-import * as path from "path";
-import type * as TS from "@tslab/typescript-for-tslab";
-import type { Converter } from "tslab/dist/converter";
+import type * as TS from "typescript";
 import {
   CompilerRequest,
   CompilerResponse,
@@ -13,49 +11,32 @@ import {
   ConvertResult,
   QuickInfoResult,
 } from "./compiler-protocol";
-import { ensureNodeTypes } from "./node-types";
 import { expandShorthands, freeIdentifiers, importedNames } from "./source-analysis";
-import { installSourceMappedTypeScript } from "./source-mapped-typescript";
-import { shiftSourceLines } from "../runtime/source-map";
 import { loopChecks } from "./loop-checks-transform";
 import { hasTopLevelAwait } from "./top-level-await";
 import { completeness } from "./completeness";
+import { loadTypeScript } from "./load-typescript";
+import { CellConverter } from "./cell-converter";
 
 if (!parentPort) throw new Error("compiler-worker must run as a worker thread");
 const port = parentPort;
 
-const tslabDir = path.dirname(require.resolve("tslab/package.json"));
-const sourceMaps = installSourceMappedTypeScript(tslabDir, (ts) => [loopChecks(ts)]);
-const ts: typeof TS = require("@tslab/typescript-for-tslab");
-ensureNodeTypes(ts.sys as never, tslabDir);
-const tslabConverter: typeof import("tslab/dist/converter") = require("tslab/dist/converter");
-const converter: Converter = tslabConverter.createConverter();
+const ts: typeof TS = loadTypeScript();
+// The converter fixes the notebook's folder (the kernel's working directory) when it is made.
+const converter = new CellConverter(ts, process.cwd(), [loopChecks(ts)]);
 
 function convert(declarations: string, code: string): ConvertResult {
   const source = expandShorthands(ts, code);
   const r = converter.convert(declarations, source);
-  if (r.diagnostics.length > 0) {
-    return {
-      kind: "diagnostics",
-      diagnostics: r.diagnostics.map((d) => ({
-        line: d.start.line,
-        character: d.start.character,
-        message: d.messageText,
-        code: d.code,
-        ...(d.fileName ? { fileName: d.fileName } : {}),
-      })),
-    };
-  }
+  if (r.diagnostics.length > 0) return { kind: "diagnostics", diagnostics: r.diagnostics };
   return {
     kind: "converted",
-    js: r.output ?? "",
-    // The converter's source file starts with one line of its own ("export {};").
-    lineMap: shiftSourceLines(sourceMaps.take(r.output ?? "") ?? [], -1),
-    declarations: r.declOutput ?? "",
+    js: r.js,
+    lineMap: r.lineMap,
+    declarations: r.declarations,
     lastExpressionVar: r.lastExpressionVar,
-    // Not the converter's `hasToplevelAwait`, which misses `await (p)` and `for await` (see the module).
     hasTopLevelAwait: hasTopLevelAwait(ts, source),
-    sideOutputs: r.sideOutputs ?? [],
+    sideOutputs: r.sideOutputs,
     imports: importedNames(ts, code),
   };
 }

@@ -3,14 +3,16 @@
  * TypeScript compiler. Everything behind it (which compiler, on which thread, how a cell becomes
  * JavaScript) may change without them noticing.
  *
- * Where the time goes:
+ * Where the time goes (figures from issue 12, measured on a quiet 2-core machine):
  * - `createTypeScriptEngine()` costs nothing; `version` reads a package.json.
- * - `warmUp()` starts the compiler thread and loads TypeScript into it.
+ * - `warmUp()` starts the compiler thread and loads TypeScript into it (~0.3 s).
  * - The first `convert()` (or `complete`/`inspect`) creates the program: it parses and binds the
- *   declaration files every cell sees, TypeScript's `lib` files and `@types/node`; most of the
- *   first cell's time and of the compiler thread's heap. That happens on the compiler thread
- *   (compiler-worker.ts), when tslab's converter is created and first used.
- * - Later cells re-check only the cell and the notebook's declarations.
+ *   declaration files every cell sees, TypeScript's `lib` files and `@types/node` (160 files,
+ *   2.8 MB of text, 2.2 MB of it `@types/node`), about 1–1.5 s and most of the compiler thread's
+ *   heap. That step lives in `CellProgram.program()` (cell-program.ts): the place to snapshot,
+ *   cache or make lazier.
+ * - Later cells re-parse only the cell and the notebook's declarations and check the cell with a
+ *   new type checker: ~5–20 ms for a small cell.
  */
 import { TypeScriptCompiler } from "./compiler";
 import type { Completeness, CompletionResult, ConvertResult, QuickInfoResult } from "./compiler-protocol";

@@ -1,10 +1,14 @@
-/** Which TypeScript checks cells: the one tslab's converter loads. */
+/** The TypeScript compiler cells are checked with: the `typescript` this package depends on. */
 import { readFileSync } from "fs";
-import * as path from "path";
+import type * as TS from "typescript";
+import { requireOneByte } from "./one-byte-module";
+
+export function loadTypeScript(): typeof TS {
+  return requireOneByte(require.resolve("typescript")) as typeof TS;
+}
 
 /** Its version, read without loading the compiler (for `kernel_info`, answered before it loads). */
 export function typescriptVersion(): string {
-  const tslabDir = path.dirname(require.resolve("tslab/package.json"));
-  const packageJson = require.resolve("@tslab/typescript-for-tslab/package.json", { paths: [tslabDir] });
-  return (JSON.parse(readFileSync(packageJson, "utf8")) as { version: string }).version;
+  const packageJson = readFileSync(require.resolve("typescript/package.json"), "utf8");
+  return (JSON.parse(packageJson) as { version: string }).version;
 }

@@ -13,7 +13,8 @@ import { decodeFrames } from "../../src/protocol/wire";
 import { kinds, KernelSession, makeTempDir, parentId, removeDir, statusOf } from "./helpers";
 
 const ROOT = resolve(__dirname, "../..");
-const { version: typescriptVersion } = require("@tslab/typescript-for-tslab") as { version: string };
+// The compiler that checks cells is the `typescript` this package depends on (5.9), not tslab's bundled 5.0.
+const { version: typescriptVersion } = require("typescript") as { version: string };
 const { version: packageVersion } = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string };
 
 function protocolAtLeast(version: string, major: number, minor: number): boolean {
@@ -52,6 +53,7 @@ describe("protocol basics", () => {
         pygments_lexer: "typescript",
         nbconvert_exporter: "script",
       });
+      expect(content.language_info.version).toMatch(/^5\.9\./);
       expect(content.banner).toContain(`TypeScript ${typescriptVersion}`);
       expect(content.help_links.length).toBeGreaterThan(0);
       for (const link of content.help_links) {

@@ -1,12 +1,9 @@
 import { describe, expect, it } from "@jest/globals";
-import * as path from "path";
-import type * as TS from "@tslab/typescript-for-tslab";
+import { loadTypeScript } from "../../src/typescript/load-typescript";
 import { hasTopLevelAwait } from "../../src/typescript/top-level-await";
 
-// The TypeScript the kernel's converter runs, not the project's own compiler.
-const ts: typeof TS = require(
-  require.resolve("@tslab/typescript-for-tslab", { paths: [path.dirname(require.resolve("tslab/package.json"))] }),
-);
+// The TypeScript the kernel checks cells with.
+const ts = loadTypeScript();
 
 describe("hasTopLevelAwait", () => {
   it.each([
