@@ -6,8 +6,7 @@
  * value in strings and regular expressions, nothing in comments) it holds 8 MB.
  */
 import { readFileSync } from "fs";
-import Module = require("module");
-import { createRequire } from "module";
+import { createRequire, Module } from "module";
 import { dirname } from "path";
 import { compileFunction } from "vm";
 
