@@ -20,6 +20,9 @@ export function hasTopLevelAwait(ts: typeof TS, code: string): boolean {
   const visit = (node: TS.Node): boolean => {
     if (ts.isAwaitExpression(node)) return true;
     if (ts.isForOfStatement(node) && node.awaitModifier) return true;
+    // `await using` awaits the disposal when its block ends.
+    if (ts.isVariableDeclarationList(node) && (node.flags & ts.NodeFlags.BlockScoped) === ts.NodeFlags.AwaitUsing)
+      return true;
     // A function's body awaits for the function, not for the cell; a computed name of a method
     // is evaluated where the class is, though.
     if (ts.isFunctionLike(node))

@@ -108,6 +108,11 @@ describe("TypeScript across cells and modules", () => {
     ).toBe("'in block,inner'");
     expect(await session.value('using cellScoped = resource("cell");\ndisposals.length')).toBe("2");
     expect(await session.value("disposals.join(',')")).toBe("'in block,inner,cell'");
+    expect(
+      await session.value(
+        'const later = { async [Symbol.asyncDispose]() { await null; disposals.push("async"); } };\n{\n  await using awaited = later;\n}\ndisposals.at(-1)',
+      ),
+    ).toBe("'async'");
   });
 
   it('imports Node modules: import * as fs from "fs"', async () => {

@@ -21,6 +21,8 @@ describe("hasTopLevelAwait", () => {
     "while (await (p)) break",
     "class K { [await key]() {} }",
     "label: { await (p) }",
+    "{ await using r = resource() }",
+    "for (await using r of resources) {}",
   ])("finds the cell's own await in %j", (code) => {
     expect(hasTopLevelAwait(ts, code)).toBe(true);
   });
@@ -34,6 +36,8 @@ describe("hasTopLevelAwait", () => {
     "const g = async () => await (p)",
     "const o = { async m() { for await (const x of y) {} } }",
     "class K { async m() { await p } static { } }",
+    "async function f() { await using r = resource() }",
+    "{ using r = resource() }",
   ])("finds none in %j", (code) => {
     expect(hasTopLevelAwait(ts, code)).toBe(false);
   });
