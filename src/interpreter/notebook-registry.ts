@@ -3,7 +3,7 @@ import * as path from "path";
 import { CapturedName } from "../concurrency/model/task-protocol";
 import { NotebookNameInfo } from "../concurrency/capture/plan-capture";
 import { exportsAssignments } from "../concurrency/capture/notebook-references";
-import { ImportedName } from "../typescript/source-analysis";
+import { ImportedName } from "../typescript/engine";
 
 type ImportCapture = Extract<CapturedName, { kind: "import" }>;
 

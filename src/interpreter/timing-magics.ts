@@ -1,6 +1,5 @@
 import { ExecuteOutcome, ExecuteRequest, CellOutput } from "../protocol/interpreter-contract";
-import { ConvertResult } from "../typescript/compiler-protocol";
-import { formatDiagnostics } from "../typescript/diagnostics";
+import { ConvertResult, formatDiagnostics } from "../typescript/engine";
 import { toErrorFields } from "../runtime/error-fields";
 import { KeyboardInterrupt } from "../shared/interrupt-error";
 import { chooseLoops, formatTime, formatTimeit } from "./magics/time-format";

@@ -11,8 +11,7 @@ import {
   IsCompleteStatus,
   LanguageDescription,
 } from "../protocol/interpreter-contract";
-import { TypeScriptCompiler } from "../typescript/compiler";
-import { CellDiagnostic } from "../typescript/compiler-protocol";
+import { CellDiagnostic, createTypeScriptEngine, formatDiagnostics } from "../typescript/engine";
 import { CELL_GLOBALS_DECLARATIONS } from "../runtime/cell-globals-decl";
 import { display, installCellGlobals } from "../runtime/cell-globals";
 import { createTslabCompat } from "../runtime/display-api";
@@ -22,8 +21,7 @@ import { createNotebookNames } from "../runtime/notebook-names";
 import { render } from "../runtime/mime";
 import { toErrorFields } from "../runtime/error-fields";
 import { KeyboardInterrupt } from "../shared/interrupt-error";
-import { formatDiagnostics } from "../typescript/diagnostics";
-import { typescriptVersion, kernelVersion } from "../shared/versions";
+import { kernelVersion } from "../shared/versions";
 import { parseCell } from "./magics/magic-registry";
 import { KernelError } from "../protocol/kernel-error";
 import { BODY_VAR, ConcurrentCellHost, runConcurrentCell, wrapBody } from "./magics/concurrent-cell";
@@ -45,11 +43,12 @@ export interface TypeScriptInterpreterOptions {
   interruptGate?: InterruptGate;
 }
 
-/** TypeScript cells: type-checked against earlier cells by tslab's converter, run on this thread. */
+/** TypeScript cells: type-checked against earlier cells by the TypeScript engine, run on this thread. */
 export class TypeScriptInterpreter implements Interpreter {
+  private readonly compiler = createTypeScriptEngine();
   readonly language: LanguageDescription = {
     name: "typescript",
-    version: typescriptVersion(),
+    version: this.compiler.version,
     mimetype: "text/typescript",
     file_extension: ".ts",
     codemirror_mode: "typescript",
@@ -58,7 +57,6 @@ export class TypeScriptInterpreter implements Interpreter {
   };
   readonly banner: string;
 
-  private readonly compiler = new TypeScriptCompiler();
   private readonly names = createNotebookNames();
   private readonly cellRequire: CellRequire;
   private readonly runner: CellRunner;
@@ -89,7 +87,7 @@ export class TypeScriptInterpreter implements Interpreter {
     // Its first conversion builds the whole program (seconds on a busy machine): do that too.
     void this.compiler
       .warmUp()
-      .then(() => this.compiler.request("convert", { declarations: this.context(), code: "0" }))
+      .then(() => this.compiler.convert(this.context(), "0"))
       .catch(() => undefined);
   }
 
@@ -175,22 +173,14 @@ export class TypeScriptInterpreter implements Interpreter {
   async complete(code: string, cursor: number): Promise<Completion> {
     const view = asTypeScript(code);
     if (cursor < view.from) return { matches: [], cursorStart: cursor, cursorEnd: cursor };
-    const c = await this.compiler.request("complete", {
-      declarations: this.context(),
-      code: view.code,
-      position: cursor + view.shift,
-    });
+    const c = await this.compiler.complete(this.context(), view.code, cursor + view.shift);
     return { matches: c.matches, cursorStart: c.start - view.shift, cursorEnd: c.end - view.shift };
   }
 
   async inspect(code: string, cursor: number, detailLevel: 0 | 1): Promise<Inspection> {
     const view = asTypeScript(code);
     if (cursor < view.from) return { found: false, data: {} };
-    const info = await this.compiler.request("inspect", {
-      declarations: this.context(),
-      code: view.code,
-      position: cursor + view.shift,
-    });
+    const info = await this.compiler.inspect(this.context(), view.code, cursor + view.shift);
     if (!info) return { found: false, data: {} };
     const parts = [info.signature];
     if (info.documentation) parts.push("", info.documentation);
@@ -202,7 +192,7 @@ export class TypeScriptInterpreter implements Interpreter {
   }
 
   isComplete(code: string): Promise<IsCompleteStatus> {
-    return cellCompleteness(code, (typescript) => this.compiler.request("isComplete", { code: typescript }));
+    return cellCompleteness(code, (typescript) => this.compiler.isComplete(typescript));
   }
 
   interrupt(): void {
@@ -239,7 +229,7 @@ export class TypeScriptInterpreter implements Interpreter {
       compile: (code) => this.compile(code),
       values: this.names,
       info: this.registry,
-      freeIdentifiers: (source) => this.compiler.request("freeIdentifiers", { source }),
+      freeIdentifiers: (source) => this.compiler.freeIdentifiers(source),
       evaluate: (expression) => this.evaluateValue(expression),
       loadBody: async (js, filename, positions) => (await this.loadOwn(js, BODY_VAR, { filename, positions })) as never,
       executor: (kind) => this.executor(kind),
@@ -283,7 +273,7 @@ export class TypeScriptInterpreter implements Interpreter {
   }
 
   private compile(code: string) {
-    return this.compiler.convert({ declarations: this.context(), code });
+    return this.compiler.convert(this.context(), code);
   }
 
   private takeLastValue(name: string | undefined): unknown {

@@ -1,5 +1,5 @@
 /**
- * Where a line of compiled JavaScript came from in the cell. tslab's converter goes through two
+ * Where a line of compiled JavaScript came from in the cell. The cell converter goes through two
  * emits (TypeScript → ES module → CommonJS); each gives a source map, and this file reads them
  * and chains them into one table, so stack traces can name the cell's own lines.
  */
@@ -90,19 +90,4 @@ export function shiftSourceLines(map: LineMap, delta: number): LineMap {
     }
     return out;
   });
-}
-
-const INLINE_MAP = /\n?\/\/# sourceMappingURL=data:application\/json;base64,([A-Za-z0-9+/=]+)\s*$/;
-
-/** Splits an inline source map off the end of emitted JavaScript. */
-export function takeInlineMap(js: string): { js: string; map?: LineMap } {
-  const m = INLINE_MAP.exec(js);
-  if (!m) return { js };
-  const json = JSON.parse(Buffer.from(m[1], "base64").toString("utf8")) as { mappings: string };
-  return { js: js.slice(0, m.index), map: decodeMappings(json.mappings) };
-}
-
-/** Drops a `//# sourceMappingURL=…` line pointing at a file (a map handed over separately). */
-export function dropMapReference(js: string): string {
-  return js.replace(/\n?\/\/# sourceMappingURL=[^\n]*\s*$/, "");
 }

@@ -9,8 +9,3 @@ function readVersion(packageJson: string): string {
 export function kernelVersion(): string {
   return readVersion(path.join(__dirname, "..", "..", "package.json"));
 }
-
-/** The version of the TypeScript compiler that checks cells, without loading the compiler. */
-export function typescriptVersion(): string {
-  return readVersion(require.resolve("@tslab/typescript-for-tslab/package.json"));
-}

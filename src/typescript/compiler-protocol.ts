@@ -58,7 +58,6 @@ export interface CompilerRequests {
   inspect: { declarations: string; code: string; position: number };
   isComplete: { code: string };
   freeIdentifiers: { source: string };
-  version: Record<string, never>;
 }
 
 export interface CompilerResults {
@@ -67,7 +66,6 @@ export interface CompilerResults {
   inspect: QuickInfoResult | null;
   isComplete: Completeness;
   freeIdentifiers: string[];
-  version: { typescript: string };
 }
 
 export type CompilerRequestKind = keyof CompilerRequests;

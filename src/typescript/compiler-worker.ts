@@ -1,11 +1,9 @@
 /**
- * Entry point of the compiler thread: owns tslab's converter and answers CompilerRequests.
+ * Entry point of the compiler thread: owns the cell converter and answers CompilerRequests.
  * Everything that loads the TypeScript compiler happens here, off the kernel's main thread.
  */
 import { parentPort } from "worker_threads";
-import * as path from "path";
-import type * as TS from "@tslab/typescript-for-tslab";
-import type { Converter } from "tslab/dist/converter";
+import type * as TS from "typescript";
 import {
   CompilerRequest,
   CompilerResponse,
@@ -13,10 +11,7 @@ import {
   ConvertResult,
   QuickInfoResult,
 } from "./compiler-protocol";
-import { ensureNodeTypes } from "./node-types";
 import { expandShorthands, freeIdentifiers, importedNames } from "./source-analysis";
-import { installSourceMappedTypeScript } from "./source-mapped-typescript";
-import { shiftSourceLines } from "../runtime/source-map";
 import { loopChecks } from "./loop-checks-transform";
 import { hasTopLevelAwait } from "./top-level-await";
 import { completeness } from "./completeness";
@@ -24,47 +19,30 @@ import { defaultCacheDirSetting, openCacheDir } from "../shared/cache-dir";
 import { openCodeCache } from "../shared/code-cache";
 import { kernelVersion } from "../shared/versions";
 import { log } from "../shared/log";
+import { loadTypeScript } from "./load-typescript";
+import { CellConverter } from "./cell-converter";
 
 if (!parentPort) throw new Error("compiler-worker must run as a worker thread");
 const port = parentPort;
 
-const tslabDir = path.dirname(require.resolve("tslab/package.json"));
 // Compiling TypeScript's 8 MB of JavaScript is a good part of loading it; V8 can keep the result (issue 12).
 const codeCache = openCodeCache(openCacheDir(defaultCacheDirSetting(kernelVersion(), log)), log);
-const sourceMaps = installSourceMappedTypeScript(tslabDir, (ts) => [loopChecks(ts)], codeCache);
-// Loaded only now, after the line above changed how it loads: an import would load it first.
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- order of loading matters
-const ts: typeof TS = require("@tslab/typescript-for-tslab");
-ensureNodeTypes(ts.sys as never, tslabDir);
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- after the compiler, for the same reason
-const tslabConverter: typeof import("tslab/dist/converter") = require("tslab/dist/converter");
-const converter: Converter = tslabConverter.createConverter();
+const ts: typeof TS = loadTypeScript(codeCache);
+// The converter fixes the notebook's folder (the kernel's working directory) when it is made.
+const converter = new CellConverter(ts, process.cwd(), [loopChecks(ts)]);
 
 function convert(declarations: string, code: string): ConvertResult {
   const source = expandShorthands(ts, code);
   const r = converter.convert(declarations, source);
-  if (r.diagnostics.length > 0) {
-    return {
-      kind: "diagnostics",
-      diagnostics: r.diagnostics.map((d) => ({
-        line: d.start.line,
-        character: d.start.character,
-        message: d.messageText,
-        code: d.code,
-        ...(d.fileName ? { fileName: d.fileName } : {}),
-      })),
-    };
-  }
+  if (r.diagnostics.length > 0) return { kind: "diagnostics", diagnostics: r.diagnostics };
   return {
     kind: "converted",
-    js: r.output ?? "",
-    // The converter's source file starts with one line of its own ("export {};").
-    lineMap: shiftSourceLines(sourceMaps.take(r.output ?? "") ?? [], -1),
-    declarations: r.declOutput ?? "",
+    js: r.js,
+    lineMap: r.lineMap,
+    declarations: r.declarations,
     lastExpressionVar: r.lastExpressionVar,
-    // Not the converter's `hasToplevelAwait`, which misses `await (p)` and `for await` (see the module).
     hasTopLevelAwait: hasTopLevelAwait(ts, source),
-    sideOutputs: r.sideOutputs ?? [],
+    sideOutputs: r.sideOutputs,
     imports: importedNames(ts, code),
   };
 }
@@ -96,8 +74,6 @@ function handle(req: CompilerRequest): CompilerResults[CompilerRequest["kind"]] 
       return completeness(ts, req.args.code);
     case "freeIdentifiers":
       return freeIdentifiers(ts, req.args.source);
-    case "version":
-      return { typescript: ts.version };
   }
 }
 

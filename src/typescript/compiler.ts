@@ -1,21 +1,24 @@
 import { Worker } from "worker_threads";
 import * as path from "path";
 import { CompilerRequest, CompilerRequests, CompilerResponse, CompilerResults } from "./compiler-protocol";
+import { typescriptVersion } from "./load-typescript";
 
 /** Conversions remembered for re-run cells (most recently used kept). */
 const CONVERT_CACHE_SIZE = 64;
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
 
-/**
- * The main thread's handle on the compiler thread. Requests made before the compiler has loaded
- * simply wait for it; if the thread dies, every pending request fails with the reason and the
- * next request starts a fresh thread.
- */
 /** Measured on the idle kernel: 4 MB gave 252 MiB RSS after warm-up against 273 MiB with V8's default. */
 const COMPILER_YOUNG_GENERATION_MB = 4;
 
+/**
+ * The TypeScript engine (engine.ts) as the main thread's handle on the compiler thread. Requests
+ * made before the compiler has loaded simply wait for it; if the thread dies, every pending
+ * request fails with the reason and the next request starts a fresh thread.
+ */
 export class TypeScriptCompiler {
+  readonly version = typescriptVersion();
+
   private worker: Worker | undefined;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
@@ -32,7 +35,8 @@ export class TypeScriptCompiler {
    * Re-running an unchanged cell against unchanged declarations converts to the same result, as
    * long as the cell reads no other file (no import, require or reference): answer those from memory.
    */
-  async convert(args: CompilerRequests["convert"]): Promise<CompilerResults["convert"]> {
+  async convert(declarations: string, code: string): Promise<CompilerResults["convert"]> {
+    const args = { declarations, code };
     const cacheable = !/\bimport\b|\brequire\s*\(|\/\/\/\s*<reference/.test(args.code);
     const key = `${args.declarations}\u0000${args.code}`;
     const hit = cacheable ? this.converted.get(key) : undefined;
@@ -49,7 +53,23 @@ export class TypeScriptCompiler {
     return result;
   }
 
-  request<K extends keyof CompilerRequests>(kind: K, args: CompilerRequests[K]): Promise<CompilerResults[K]> {
+  complete(declarations: string, code: string, position: number): Promise<CompilerResults["complete"]> {
+    return this.request("complete", { declarations, code, position });
+  }
+
+  inspect(declarations: string, code: string, position: number): Promise<CompilerResults["inspect"]> {
+    return this.request("inspect", { declarations, code, position });
+  }
+
+  isComplete(code: string): Promise<CompilerResults["isComplete"]> {
+    return this.request("isComplete", { code });
+  }
+
+  freeIdentifiers(source: string): Promise<string[]> {
+    return this.request("freeIdentifiers", { source });
+  }
+
+  private request<K extends keyof CompilerRequests>(kind: K, args: CompilerRequests[K]): Promise<CompilerResults[K]> {
     const worker = this.ensureWorker();
     const id = this.nextId++;
     return new Promise<CompilerResults[K]>((resolve, reject) => {

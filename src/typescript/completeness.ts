@@ -5,7 +5,7 @@
  * starts a regular expression); its parser then tells a missing end (`1 +`, `x =`, `if (a)`,
  * `obj.`) from a mistake that no further line can mend (`const = 1`, `a b`).
  */
-import type * as TS from "@tslab/typescript-for-tslab";
+import type * as TS from "typescript";
 import type { Completeness } from "./compiler-protocol";
 
 /** One more level of indentation, as the notebooks and tslab write TypeScript. */

@@ -5,7 +5,7 @@
  * map stays exact for everything the cell wrote; each check maps to the start of its loop or
  * function. Constructors are left alone: a derived class's must begin with `super()`.
  */
-import type * as TS from "@tslab/typescript-for-tslab";
+import type * as TS from "typescript";
 import { LOOP_FLAG_NAME, LOOP_STOP_NAME } from "../runtime/loop-checks";
 
 export function loopChecks(ts: typeof TS): TS.TransformerFactory<TS.SourceFile> {

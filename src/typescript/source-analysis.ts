@@ -3,7 +3,7 @@
  * names a function reads from outside itself, and which names a cell binds by importing.
  * Runs on the compiler thread, where the TypeScript parser is loaded.
  */
-import type * as TS from "@tslab/typescript-for-tslab";
+import type * as TS from "typescript";
 
 export type ImportBinding = "namespace" | "default" | "require" | { named: string };
 

@@ -1,15 +1,12 @@
 /**
  * Whether a cell awaits at its top level, and so must run as the body of an async function.
  *
- * tslab's converter learns this from a diagnostic: its TypeScript (option `disableTopLevelAwait`)
- * reports every `await` outside an async function, and the converter drops that report and sets
- * `hasToplevelAwait`. But the check skips nodes the parser marked as being in an await context,
- * and those are exactly the ones it parsed twice: in a module, `await (p)` first reads as a call
- * of a function named `await`, and TypeScript re-parses such statements as top-level await. Those
- * (and `for await`, which that check never covers) left the cell running as a plain function,
- * where `await (p)` called an undefined `await`. So the kernel looks at the syntax tree itself.
+ * A cell file is an ES module, where TypeScript accepts `await` at the top level without a word,
+ * so the compiler says nothing about it; the kernel looks at the syntax tree instead. That also
+ * covers the cases tslab's converter once missed when it learnt this from a diagnostic: `await (p)`,
+ * which a module's parser first reads as a call of a function named `await`, and `for await`.
  */
-import type * as TS from "@tslab/typescript-for-tslab";
+import type * as TS from "typescript";
 
 /**
  * The converter's own cell file starts with `export {};`, which makes it a module: parse the cell
@@ -23,6 +20,9 @@ export function hasTopLevelAwait(ts: typeof TS, code: string): boolean {
   const visit = (node: TS.Node): boolean => {
     if (ts.isAwaitExpression(node)) return true;
     if (ts.isForOfStatement(node) && node.awaitModifier) return true;
+    // `await using` awaits the disposal when its block ends.
+    if (ts.isVariableDeclarationList(node) && (node.flags & ts.NodeFlags.BlockScoped) === ts.NodeFlags.AwaitUsing)
+      return true;
     // A function's body awaits for the function, not for the cell; a computed name of a method
     // is evaluated where the class is, though.
     if (ts.isFunctionLike(node))

@@ -13,9 +13,10 @@ import { decodeFrames } from "../../src/protocol/wire";
 import { kinds, KernelSession, makeTempDir, parentId, removeDir, statusOf } from "./helpers";
 
 const ROOT = resolve(__dirname, "../..");
-const { version: typescriptVersion } = JSON.parse(
-  readFileSync(require.resolve("@tslab/typescript-for-tslab/package.json"), "utf8"),
-) as { version: string };
+// The compiler that checks cells is the `typescript` this package depends on (5.9), not tslab's bundled 5.0.
+const { version: typescriptVersion } = JSON.parse(readFileSync(require.resolve("typescript/package.json"), "utf8")) as {
+  version: string;
+};
 const { version: packageVersion } = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string };
 
 /** The fields of kernel_info_reply the test reads, as the spec defines them. */
@@ -65,6 +66,7 @@ describe("protocol basics", () => {
         pygments_lexer: "typescript",
         nbconvert_exporter: "script",
       });
+      expect(content.language_info.version).toMatch(/^5\.9\./);
       expect(content.banner).toContain(`TypeScript ${typescriptVersion}`);
       expect(content.help_links.length).toBeGreaterThan(0);
       for (const link of content.help_links) {

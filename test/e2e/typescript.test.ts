@@ -82,6 +82,39 @@ describe("TypeScript across cells and modules", () => {
     expect(await session.value("awaited")).toBe("6");
   });
 
+  it("checks `satisfies` and `NoInfer` as TypeScript 5.9 does", async () => {
+    expect(
+      await session.value(
+        "const palette = { red: [255, 0, 0] } satisfies Record<string, number[]>;\npalette.red.length",
+      ),
+    ).toBe("3");
+    expect((await typeError('const bad = { red: "ff0000" } satisfies Record<string, number[]>;')).evalue).toContain(
+      "not assignable",
+    );
+    expect(
+      await session.value(
+        "function pick<T extends string>(options: T[], fallback: NoInfer<T>): T {\n  return options[0] ?? fallback;\n}\npick(['a', 'b'], 'b')",
+      ),
+    ).toBe("'a'");
+    // Without NoInfer, T would widen to "a" | "b" | "c" and the call would pass.
+    expect((await typeError("pick(['a', 'b'], 'c')")).evalue).toContain(`'"c"' is not assignable`);
+  });
+
+  it("disposes `using` declarations at the end of their block, and at the end of the cell", async () => {
+    expect(
+      await session.value(
+        'const disposals: string[] = [];\nconst resource = (name: string) => ({ [Symbol.dispose]() { disposals.push(name); } });\n{\n  using inner = resource("inner");\n  disposals.push("in block");\n}\ndisposals.join(",")',
+      ),
+    ).toBe("'in block,inner'");
+    expect(await session.value('using cellScoped = resource("cell");\ndisposals.length')).toBe("2");
+    expect(await session.value("disposals.join(',')")).toBe("'in block,inner,cell'");
+    expect(
+      await session.value(
+        'const later = { async [Symbol.asyncDispose]() { await null; disposals.push("async"); } };\n{\n  await using awaited = later;\n}\ndisposals.at(-1)',
+      ),
+    ).toBe("'async'");
+  });
+
   it('imports Node modules: import * as fs from "fs"', async () => {
     expect(await session.value('import * as fs from "fs";\nfs.existsSync("helper.ts")')).toBe("true");
   });

@@ -1,4 +1,4 @@
-import * as ts from "@tslab/typescript-for-tslab";
+import * as ts from "typescript";
 import { PassThrough } from "stream";
 import { expandShorthands, freeIdentifiers, importedNames } from "../../src/typescript/source-analysis";
 import { planCapture, NotebookNameInfo } from "../../src/concurrency/capture/plan-capture";

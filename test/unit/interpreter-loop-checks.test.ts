@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from "@jest/globals";
-import * as path from "path";
+import { loadTypeScript } from "../../src/typescript/load-typescript";
 import { runInNewContext } from "vm";
-import type * as TS from "@tslab/typescript-for-tslab";
 import { loopChecks } from "../../src/typescript/loop-checks-transform";
 import { decodeMappings, lookup } from "../../src/runtime/source-map";
 import {
@@ -17,11 +16,8 @@ import { createInterruptGate, GateState, RAISE_LOOP_STOP } from "../../src/share
 /** What the transport thread does through the inspector once it has marked the gate. */
 const raise = () => (globalThis as unknown as Record<symbol, () => void>)[RAISE_LOOP_STOP]();
 
-// The TypeScript the kernel's converter runs, not the project's own compiler.
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- resolved from tslab's folder at run time
-const ts: typeof TS = require(
-  require.resolve("@tslab/typescript-for-tslab", { paths: [path.dirname(require.resolve("tslab/package.json"))] }),
-);
+// The TypeScript the kernel checks cells with.
+const ts = loadTypeScript();
 
 function compile(js: string) {
   const out = ts.transpileModule(js, {

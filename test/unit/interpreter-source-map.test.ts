@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@jest/globals";
 import * as ts from "typescript";
 import { runInThisContext } from "vm";
-import { compose, decodeMappings, lookup, shiftSourceLines, takeInlineMap } from "../../src/runtime/source-map";
+import { compose, decodeMappings, lookup, shiftSourceLines } from "../../src/runtime/source-map";
 import { CellPositions } from "../../src/runtime/cell-positions";
 
 /** A real emit's map, so the decoder is checked against what TypeScript writes, not against itself. */
@@ -36,13 +36,13 @@ describe("source maps", () => {
 
   it("chains two emits into one map (the converter's TypeScript pass, then its CommonJS pass)", () => {
     const first = ts.transpileModule(cell + "\nexport { p, f };", {
-      compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, inlineSourceMap: true },
-    }).outputText;
-    const { js: esm, map: inner } = takeInlineMap(first);
-    expect(inner).toBeDefined();
+      compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, sourceMap: true },
+    });
+    const inner = decodeMappings((JSON.parse(first.sourceMapText!) as { mappings: string }).mappings);
+    const esm = first.outputText.slice(0, first.outputText.lastIndexOf("\n//# sourceMappingURL="));
     expect(esm).not.toContain("sourceMappingURL");
     const { js, map: outer } = transpile(esm);
-    const chained = compose(outer, inner!);
+    const chained = compose(outer, inner);
     expect(lookup(chained, lineOf(js, "throw"), 4)?.line).toBe(4);
     // The CommonJS pass adds lines of its own at the top: they come from nowhere in the cell.
     expect(chained[0]).toEqual([]);

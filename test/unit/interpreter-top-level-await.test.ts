@@ -1,13 +1,9 @@
 import { describe, expect, it } from "@jest/globals";
-import * as path from "path";
-import type * as TS from "@tslab/typescript-for-tslab";
+import { loadTypeScript } from "../../src/typescript/load-typescript";
 import { hasTopLevelAwait } from "../../src/typescript/top-level-await";
 
-// The TypeScript the kernel's converter runs, not the project's own compiler.
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- resolved from tslab's folder at run time
-const ts: typeof TS = require(
-  require.resolve("@tslab/typescript-for-tslab", { paths: [path.dirname(require.resolve("tslab/package.json"))] }),
-);
+// The TypeScript the kernel checks cells with.
+const ts = loadTypeScript();
 
 describe("hasTopLevelAwait", () => {
   it.each([
@@ -25,6 +21,8 @@ describe("hasTopLevelAwait", () => {
     "while (await (p)) break",
     "class K { [await key]() {} }",
     "label: { await (p) }",
+    "{ await using r = resource() }",
+    "for (await using r of resources) {}",
   ])("finds the cell's own await in %j", (code) => {
     expect(hasTopLevelAwait(ts, code)).toBe(true);
   });
@@ -38,6 +36,8 @@ describe("hasTopLevelAwait", () => {
     "const g = async () => await (p)",
     "const o = { async m() { for await (const x of y) {} } }",
     "class K { async m() { await p } static { } }",
+    "async function f() { await using r = resource() }",
+    "{ using r = resource() }",
   ])("finds none in %j", (code) => {
     expect(hasTopLevelAwait(ts, code)).toBe(false);
   });

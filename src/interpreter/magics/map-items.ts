@@ -1,5 +1,5 @@
 import { inspect } from "util";
-import { CellDiagnostic } from "../../typescript/compiler-protocol";
+import { CellDiagnostic } from "../../typescript/engine";
 import { toErrorFields } from "../../runtime/error-fields";
 import { MagicUsageError } from "./magic-error";
 import { MAX_TASKS } from "./concurrency-options";
