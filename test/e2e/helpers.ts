@@ -9,6 +9,7 @@ import { join } from "path";
 import { ExecuteOptions, KernelClient, RequestOptions } from "../../src/client/kernel-client";
 import { launchKernel, LaunchOptions, RunningKernel } from "../../src/client/launch";
 import { Message } from "../../src/protocol/message";
+import { builtKernelArgv } from "../support/built";
 
 /** A request, the reply it got, and the iopub messages parented to it (in arrival order). */
 export interface Exchange {
@@ -40,7 +41,7 @@ export class KernelSession {
   }
 
   static async start(options: LaunchOptions = {}): Promise<KernelSession> {
-    return new KernelSession(await launchKernel(options));
+    return new KernelSession(await launchKernel({ argv: builtKernelArgv(), ...options }));
   }
 
   get client(): KernelClient {
