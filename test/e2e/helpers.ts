@@ -24,6 +24,11 @@ export interface Pending {
   done: Promise<Exchange>;
   /** The iopub messages parented to the request so far. */
   received(): Message[];
+  /**
+   * Resolves with received() once `ready` holds for it, checked now and as each iopub message
+   * arrives; the timeout only bounds a failure.
+   */
+  until(ready: (received: Message[]) => boolean, description: string, timeoutMs?: number): Promise<Message[]>;
 }
 
 /** Generous: the first cell of a kernel waits for the TypeScript compiler to load. */
@@ -88,10 +93,39 @@ export class KernelSession {
     return this.kernel.stop();
   }
 
-  private track(request: Message, done: Promise<{ reply: Message; iopub: Message[] }>, received: () => Message[]) {
+  private until(
+    received: () => Message[],
+    ready: (received: Message[]) => boolean,
+    description: string,
+    timeoutMs: number,
+  ): Promise<Message[]> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const messages = received();
+        if (!ready(messages)) return;
+        clearTimeout(timer);
+        unsubscribe();
+        resolve(messages);
+      };
+      const timer = setTimeout(() => {
+        unsubscribe();
+        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${description}`));
+      }, timeoutMs);
+      const unsubscribe = this.client.onIopub(check);
+      check();
+    });
+  }
+
+  private track(
+    request: Message,
+    done: Promise<{ reply: Message; iopub: Message[] }>,
+    received: () => Message[],
+  ): Pending {
     return {
       request,
       received,
+      until: (ready, description, timeoutMs = REQUEST_TIMEOUT_MS) =>
+        this.until(received, ready, description, timeoutMs),
       done: done.then(({ reply, iopub }) => {
         const exchange = { request, reply, iopub };
         expectLifecycle(exchange, this.log);
