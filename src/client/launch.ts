@@ -1,6 +1,5 @@
 import { ChildProcess, spawn } from "child_process";
 import { randomBytes } from "crypto";
-import { existsSync } from "fs";
 import { mkdtemp, rm } from "fs/promises";
 import { tmpdir } from "os";
 import { join, resolve } from "path";
@@ -105,11 +104,9 @@ export async function launchKernel(options: LaunchOptions = {}): Promise<Running
   return { client, child, connection, connectionFile, stderr, stop };
 }
 
-/** dist/app/cli.js beside this compiled file; under ts-jest this module runs from src/, so use dist/. */
+/** This package's own CLI, compiled beside this file. */
 function defaultArgv(): string[] {
-  const beside = resolve(__dirname, "../app/cli.js");
-  const cli = existsSync(beside) ? beside : resolve(__dirname, "../../dist/app/cli.js");
-  return [process.execPath, cli, "kernel", "{connection_file}"];
+  return [process.execPath, resolve(__dirname, "../app/cli.js"), "kernel", "{connection_file}"];
 }
 
 function withConnectionFile(argv: string[], connectionFile: string): string[] {

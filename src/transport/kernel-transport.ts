@@ -1,5 +1,4 @@
-import { existsSync } from "fs";
-import { join, resolve } from "path";
+import { join } from "path";
 import { Worker } from "worker_threads";
 import { Channel, Envelope } from "../protocol/message";
 import { BudgetLimits, ByteBudget, charge, createByteBudget } from "../shared/byte-budget";
@@ -36,6 +35,8 @@ export interface KernelTransportOptions {
    * user code never blocks, so it does the polling (shared/parent-watch.ts).
    */
   watchParent?: ParentWatch;
+  /** The compiled transport worker; defaults to the one beside this file. */
+  workerScript?: string;
 }
 
 /**
@@ -54,7 +55,7 @@ export async function startKernelTransport(
     options.watchParent && process.ppid > 1 ? { ppid: process.ppid, graceMs: options.watchParent.graceMs } : undefined;
   const init: WorkerInit = { connection, interruptGate: options.interruptGate, sendBudget, parent };
   const link = new WorkerTransport(
-    new Worker(workerScript(), { workerData: init }),
+    new Worker(options.workerScript ?? join(__dirname, "transport-worker.js"), { workerData: init }),
     handlers,
     sendBudget,
     options.watchParent,
@@ -180,13 +181,4 @@ function weight(message: SerializedMessage): number {
   for (const part of message.parts) bytes += part.length;
   for (const buffer of message.buffers) bytes += buffer.byteLength;
   return bytes;
-}
-
-/** The worker must be compiled JavaScript; under ts-jest this module runs from src/, so use dist/. */
-function workerScript(): string {
-  const beside = join(__dirname, "transport-worker.js");
-  if (existsSync(beside)) return beside;
-  const built = resolve(__dirname, "../../dist/transport/transport-worker.js");
-  if (existsSync(built)) return built;
-  throw new Error(`transport worker not found at ${beside}; run "npm run build" first`);
 }

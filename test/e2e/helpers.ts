@@ -9,6 +9,7 @@ import { join } from "path";
 import { ExecuteOptions, KernelClient, RequestOptions } from "../../src/client/kernel-client";
 import { launchKernel, LaunchOptions, RunningKernel } from "../../src/client/launch";
 import { Message } from "../../src/protocol/message";
+import { builtKernelArgv } from "../support/built";
 
 /** A request, the reply it got, and the iopub messages parented to it (in arrival order). */
 export interface Exchange {
@@ -23,6 +24,11 @@ export interface Pending {
   done: Promise<Exchange>;
   /** The iopub messages parented to the request so far. */
   received(): Message[];
+  /**
+   * Resolves with received() once `ready` holds for it, checked now and as each iopub message
+   * arrives; the timeout only bounds a failure.
+   */
+  until(ready: (received: Message[]) => boolean, description: string, timeoutMs?: number): Promise<Message[]>;
 }
 
 /** Generous: the first cell of a kernel waits for the TypeScript compiler to load. */
@@ -40,7 +46,7 @@ export class KernelSession {
   }
 
   static async start(options: LaunchOptions = {}): Promise<KernelSession> {
-    return new KernelSession(await launchKernel(options));
+    return new KernelSession(await launchKernel({ argv: builtKernelArgv(), ...options }));
   }
 
   get client(): KernelClient {
@@ -87,10 +93,39 @@ export class KernelSession {
     return this.kernel.stop();
   }
 
-  private track(request: Message, done: Promise<{ reply: Message; iopub: Message[] }>, received: () => Message[]) {
+  private until(
+    received: () => Message[],
+    ready: (received: Message[]) => boolean,
+    description: string,
+    timeoutMs: number,
+  ): Promise<Message[]> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const messages = received();
+        if (!ready(messages)) return;
+        clearTimeout(timer);
+        unsubscribe();
+        resolve(messages);
+      };
+      const timer = setTimeout(() => {
+        unsubscribe();
+        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${description}`));
+      }, timeoutMs);
+      const unsubscribe = this.client.onIopub(check);
+      check();
+    });
+  }
+
+  private track(
+    request: Message,
+    done: Promise<{ reply: Message; iopub: Message[] }>,
+    received: () => Message[],
+  ): Pending {
     return {
       request,
       received,
+      until: (ready, description, timeoutMs = REQUEST_TIMEOUT_MS) =>
+        this.until(received, ready, description, timeoutMs),
       done: done.then(({ reply, iopub }) => {
         const exchange = { request, reply, iopub };
         expectLifecycle(exchange, this.log);

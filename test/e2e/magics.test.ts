@@ -386,8 +386,8 @@ describe("shutdown", () => {
     };
     expect(children().length).toBeGreaterThanOrEqual(2);
     const kids = children();
+    // stop() resolves once the kernel has exited, and the kernel waits for its workers before it exits.
     await own.stop();
-    await new Promise((r) => setTimeout(r, 500));
     for (const kid of kids) {
       expect(() => process.kill(Number(kid), 0)).toThrow();
     }

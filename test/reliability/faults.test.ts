@@ -87,13 +87,11 @@ function lostTasks(ex: Exchange, tasks: number[]): number {
 
 /** Waits until the request's output so far contains every one of `needles`. */
 async function outputShows(pending: Pending, needles: string[], timeoutMs = 30_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const text = streams(pending.received());
-    if (needles.every((n) => text.includes(n))) return text;
-    if (Date.now() > deadline)
-      throw new Error(`no ${JSON.stringify(needles)} in the output; got ${JSON.stringify(text)}`);
-    await pause(20);
+  const shows = (messages: Message[]) => needles.every((n) => streams(messages).includes(n));
+  try {
+    return streams(await pending.until(shows, `${JSON.stringify(needles)} in the output`, timeoutMs));
+  } catch (e) {
+    throw new Error(`${(e as Error).message}; got ${JSON.stringify(streams(pending.received()))}`);
   }
 }
 

@@ -127,12 +127,24 @@ function logCount(needle: string): number {
  * process through a pipe, so it may land just after a later reply: wait for it.
  */
 async function waitForLog(kernel: KernelSession, needle: string, atLeast: number): Promise<number> {
-  const deadline = Date.now() + LOG_WAIT_MS;
-  for (;;) {
-    const count = occurrences(kernel.kernel.stderr(), needle);
-    if (count >= atLeast || Date.now() > deadline) return count;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+  const count = () => occurrences(kernel.kernel.stderr(), needle);
+  const stderr = kernel.kernel.child.stderr!;
+  await new Promise<void>((resolve) => {
+    // Checked as each chunk arrives (the launcher's own listener has already kept it); the timer only bounds a miss.
+    const check = () => {
+      if (count() < atLeast) return;
+      done();
+    };
+    const done = () => {
+      clearTimeout(timer);
+      stderr.off("data", check);
+      resolve();
+    };
+    const timer = setTimeout(done, LOG_WAIT_MS);
+    stderr.on("data", check);
+    check();
+  });
+  return count();
 }
 
 describe("signatures", () => {

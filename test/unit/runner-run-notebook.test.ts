@@ -17,12 +17,15 @@ class FakeSession implements KernelSession {
   count = 0;
   executed: string[] = [];
   interrupts = 0;
+  /** Called as each cell is sent, for tests that act while a cell runs. */
+  onExecute?: (code: string) => void;
   private onInterrupt?: () => void;
 
   constructor(private readonly script: Record<string, Behaviour>) {}
 
   execute(code: string) {
     this.executed.push(code);
+    this.onExecute?.(code);
     const n = ++this.count;
     const behaviour = this.script[code] ?? { kind: "ok" };
     const iopub: IopubMessage[] = [
@@ -187,7 +190,8 @@ describe("runNotebook", () => {
     const nb = notebook("slow", "next");
     const session = new FakeSession({ slow: { kind: "hang", answersInterrupt: true } });
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 20);
+    // Ctrl-C once the runner is waiting on the cell it has just sent.
+    session.onExecute = () => setImmediate(() => controller.abort());
     const result = await runNotebook(nb, session, options({ signal: controller.signal, allowErrors: true }).opts);
 
     expect(result.cancelled).toBe(true);

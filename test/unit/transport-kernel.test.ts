@@ -11,6 +11,7 @@ import { startKernelTransport } from "../../src/transport/kernel-transport";
 import { createSigner } from "../../src/protocol/signer";
 import { ConnectionInfo, IncomingChannel, KernelTransport } from "../../src/protocol/transport-contract";
 import { decodeFrames, encodeFrames } from "../../src/protocol/wire";
+import { BUILT_TRANSPORT_WORKER } from "../support/built";
 
 /**
  * The real transport (worker thread and all) in this process, behind a few lines of stand-in
@@ -74,7 +75,7 @@ beforeAll(async () => {
     key: "integration-key",
     signature_scheme: "hmac-sha256",
   };
-  transport = await startKernelTransport(connection, { onMessage: handle });
+  transport = await startKernelTransport(connection, { onMessage: handle }, { workerScript: BUILT_TRANSPORT_WORKER });
   client = await KernelClient.connect(connection, { timeoutMs: 10_000 });
 });
 
@@ -189,9 +190,9 @@ describe("kernel transport, driven by KernelClient", () => {
     const [a, b, c, d] = await freePorts(4);
     const clash = { ...connection, shell_port: port, iopub_port: a, stdin_port: b, control_port: c, hb_port: d };
     try {
-      await expect(startKernelTransport(clash, { onMessage: () => undefined })).rejects.toThrow(
-        `cannot bind shell socket to tcp://127.0.0.1:${port}`,
-      );
+      await expect(
+        startKernelTransport(clash, { onMessage: () => undefined }, { workerScript: BUILT_TRANSPORT_WORKER }),
+      ).rejects.toThrow(`cannot bind shell socket to tcp://127.0.0.1:${port}`);
     } finally {
       taken.close();
     }

@@ -7,8 +7,10 @@ import { spawnProcess, spawnThread } from "../pool/worker-handle";
 export class PoolExecutor implements Executor {
   private readonly pool: WorkerPool;
 
-  constructor(kind: "threads" | "processes") {
-    this.pool = new WorkerPool(kind === "threads" ? spawnThread : spawnProcess);
+  /** `workerScript`: the compiled task worker, when not the one this package ships. */
+  constructor(kind: "threads" | "processes", workerScript?: string) {
+    const spawn = kind === "threads" ? spawnThread : spawnProcess;
+    this.pool = new WorkerPool((limits) => spawn(limits, workerScript));
   }
 
   async run(job: ExecutorRun): Promise<TaskResult[]> {

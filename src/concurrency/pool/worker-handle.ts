@@ -35,6 +35,7 @@ export interface WorkerHandle {
   kill(): Promise<void>;
 }
 
+/** The compiled task worker beside this file; tests name the built one, as they run from the sources. */
 const SCRIPT = path.join(__dirname, "..", "worker", "task-worker.js");
 /** A process gets this long to exit on SIGTERM before SIGKILL. */
 const TERM_GRACE_MS = 300;
@@ -58,10 +59,10 @@ function semiSpaceMb(memoryMb: number): number {
   return Math.min(16, Math.max(1, Math.round(memoryMb / 16)));
 }
 
-export function spawnThread(limits: WorkerLimits = {}): WorkerHandle {
+export function spawnThread(limits: WorkerLimits = {}, script = SCRIPT): WorkerHandle {
   // A thread's prints cross a MessagePort that never pushes back; the budget is how it waits for us.
   const outputBudget = createByteBudget();
-  const worker = new Worker(SCRIPT, {
+  const worker = new Worker(script, {
     stdout: false,
     stderr: false,
     workerData: { outputBudget },
@@ -97,7 +98,7 @@ export function spawnThread(limits: WorkerLimits = {}): WorkerHandle {
   };
 }
 
-export function spawnProcess(limits: WorkerLimits = {}): WorkerHandle {
+export function spawnProcess(limits: WorkerLimits = {}, script = SCRIPT): WorkerHandle {
   const execArgv =
     limits.memoryMb === undefined
       ? process.execArgv
@@ -107,7 +108,7 @@ export function spawnProcess(limits: WorkerLimits = {}): WorkerHandle {
           `--max-semi-space-size=${semiSpaceMb(limits.memoryMb)}`,
         ];
   // 'advanced' serialization: the JSON default silently turns Map, Set, Date and typed arrays into wrong values.
-  const child: ChildProcess = fork(SCRIPT, [], {
+  const child: ChildProcess = fork(script, [], {
     serialization: "advanced",
     execArgv,
     stdio: ["ignore", "inherit", "pipe", "ipc"],

@@ -1,0 +1,93 @@
+/** The worker pool itself, over real worker threads from the built task worker: events, reuse, limits, disposal. */
+import { describe, expect, it } from "@jest/globals";
+import { PoolTaskEvents, WorkerPool } from "../../src/concurrency/pool/worker-pool";
+import { spawnThread, WorkerHandle, WorkerLimits } from "../../src/concurrency/pool/worker-handle";
+import { BUILT_TASK_WORKER } from "../support/built";
+import { taskInputs, taskProgram } from "../support/task-recorder";
+
+function pool() {
+  const handles: WorkerHandle[] = [];
+  const p = new WorkerPool((limits: WorkerLimits) => {
+    const h = spawnThread(limits, BUILT_TASK_WORKER);
+    handles.push(h);
+    return h;
+  });
+  return { pool: p, handles };
+}
+
+function recorder() {
+  const events: string[] = [];
+  const ends = new Map<number, unknown>();
+  const e: PoolTaskEvents = {
+    queued: (i) => events.push(`queued ${i}`),
+    spawned: (i) => events.push(`spawned ${i}`),
+    started: (i, _where, slot) => events.push(`started ${i} on ${slot}`),
+    output: (i, name, text) => events.push(`${name} ${i} ${text.trim()}`),
+    ended: (i, end) => {
+      events.push(`ended ${i}`);
+      ends.set(i, end);
+    },
+    late: (i) => events.push(`late ${i}`),
+  };
+  return { events, ends, e };
+}
+
+const run = (tasks: unknown[], options: { workers?: number; fresh?: boolean; memoryMb?: number } = {}) => ({
+  program: taskProgram(
+    "async (task) => { console.log('item', task.item); await exports.sleep(20); return task.item; }",
+  ),
+  tasks: taskInputs(tasks),
+  workers: options.workers ?? 1,
+  fresh: options.fresh ?? false,
+  limits: { memoryMb: options.memoryMb },
+  signal: new AbortController().signal,
+});
+
+describe("WorkerPool", () => {
+  it("queues every task, then runs them on its slot in order, each task's output before its end", async () => {
+    const { pool: p } = pool();
+    const r = recorder();
+    try {
+      await p.run(run(["a", "b"]), r.e);
+    } finally {
+      await p.dispose();
+    }
+    expect(r.events.filter((x) => !x.startsWith("stdout"))).toEqual([
+      "queued 0",
+      "queued 1",
+      "spawned 0",
+      "started 0 on 0",
+      "ended 0",
+      "started 1 on 0",
+      "ended 1",
+    ]);
+    // A task's start may ride on a later message than its first print; its prints always precede its end.
+    for (const [i, item] of ["a", "b"].entries()) {
+      const printed = r.events.indexOf(`stdout ${i} item ${item}`);
+      expect(printed).toBeGreaterThan(r.events.indexOf(i === 0 ? "spawned 0" : "ended 0"));
+      expect(printed).toBeLessThan(r.events.indexOf(`ended ${i}`));
+    }
+    expect(r.ends.get(1)).toMatchObject({ status: "ok", value: "b" });
+  });
+
+  it("reuses idle workers, replaces them for a fresh run or other limits, and kills them all on dispose", async () => {
+    const { pool: p, handles } = pool();
+    const { e } = recorder();
+    try {
+      await p.run(run([1, 2], { workers: 2 }), e);
+      expect(handles).toHaveLength(2);
+      await p.run(run([1, 2], { workers: 2 }), e);
+      expect(handles).toHaveLength(2);
+      await p.run(run([1, 2], { workers: 2, fresh: true }), e);
+      expect(handles).toHaveLength(4);
+      await Promise.all(handles.slice(0, 2).map((h) => h.exited));
+      await p.run(run([1], { memoryMb: 64 }), e);
+      expect(handles).toHaveLength(5);
+      expect(handles[4].limits).toEqual({ memoryMb: 64 });
+      await Promise.all(handles.slice(2, 4).map((h) => h.exited));
+    } finally {
+      await p.dispose();
+    }
+    await expect(handles[4].exited).resolves.toMatchObject({ kind: "exited" });
+  });
+});
