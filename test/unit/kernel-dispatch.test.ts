@@ -1,6 +1,6 @@
 /** The kernel core answers every request type, each bracketed by busy → … → idle and parented to its request. */
 import { afterEach, beforeEach, describe, expect, it, jest } from "@jest/globals";
-import * as kernelLog from "../../src/kernel/log";
+import * as kernelLog from "../../src/shared/log";
 import { PROTOCOL_VERSION } from "../../src/protocol/message";
 import { deferred, ok } from "../support/fake-interpreter";
 import { isStatus, kinds } from "../support/in-memory-transport";

@@ -1,6 +1,6 @@
 /** execute_request bookkeeping in the kernel core: counts, execute_input, silent, store_history, stop_on_error. */
 import { afterEach, beforeEach, describe, expect, it, jest } from "@jest/globals";
-import * as kernelLog from "../../src/kernel/log";
+import * as kernelLog from "../../src/shared/log";
 import { deferred, failure, ok } from "../support/fake-interpreter";
 import { expectLifecycle, startCore } from "../support/core-kernel";
 

@@ -1,6 +1,6 @@
 /** input() over stdin, and interrupts: of a cell waiting for input, of a running cell, and when idle. */
 import { afterEach, beforeEach, describe, expect, it, jest } from "@jest/globals";
-import * as kernelLog from "../../src/kernel/log";
+import * as kernelLog from "../../src/shared/log";
 import { createInterruptGate, GateState, gateState, requestInterrupt } from "../../src/shared/interrupt-gate";
 import { Cell, deferred, failure, ok, untilInterrupted } from "../support/fake-interpreter";
 import { kinds } from "../support/in-memory-transport";
