@@ -6,6 +6,7 @@
 import { loadavg } from "os";
 import { KernelClient } from "../client/kernel-client";
 import { TimingMetadata } from "../concurrency/model/timing";
+import { fromColumns } from "../concurrency/model/task-columns";
 import { bareProcessStartup, bareThreadStartup, Measured, POOL_WORKER_SCRIPT, READY_SCRIPT } from "./bare-spawn";
 import { finalTiming, taskDurations, unfinishedTasks } from "./cell-timing";
 import { CellLimits, runCell } from "./cell-runs";
@@ -227,7 +228,7 @@ function wallOf(timing: TimingMetadata): Measured {
 }
 
 function startupOf(timing: TimingMetadata): Measured {
-  const startup = timing.tasks[0]?.startup_ms;
+  const startup = fromColumns(timing.tasks)[0]?.startup_ms;
   return startup === null || startup === undefined
     ? { problem: "task 0 has no startup_ms: no worker was spawned for it" }
     : { ms: startup };

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { execFileSync } from "child_process";
 import { Exchange, KernelSession, expectLifecycle, ofType } from "./helpers";
 import { TimingMetadata } from "../../src/concurrency/model/timing";
+import { fromColumns, TaskRow } from "../../src/concurrency/model/task-columns";
 
 let session: KernelSession;
 
@@ -23,12 +24,13 @@ beforeAll(async () => {
 
 afterAll(() => session?.stop());
 
-/** The final state of the cell's timing report (the last display or update carrying it). */
-function timing(ex: Exchange): TimingMetadata {
+/** The final state of the cell's timing report (the last display or update carrying it), a row per task. */
+function timing(ex: Exchange): Omit<TimingMetadata, "tasks"> & { tasks: TaskRow[] } {
   const reports = ex.iopub.filter((m) => ["display_data", "update_display_data"].includes(m.header.msg_type));
   const last = reports[reports.length - 1];
   expect(last).toBeDefined();
-  return (last.content.metadata as { timing: TimingMetadata }).timing;
+  const meta = (last.content.metadata as { timing: TimingMetadata }).timing;
+  return { ...meta, tasks: fromColumns(meta.tasks) };
 }
 
 function result(ex: Exchange): string | undefined {

@@ -21,6 +21,8 @@ import sys
 
 import nbformat
 
+from timing_columns import task_rows, to_columns
+
 IO = "lesson:io"
 CPU = "lesson:cpu"
 # The margins are wide because CI runs on shared, loaded machines: this checks that the lesson
@@ -55,7 +57,7 @@ def report_label(cell, executor):
 
 def task_time(timing):
     # Only called once every task ended "ok", so each has a start and an end.
-    return sum(t["end_ms"] - t["start_ms"] for t in timing["tasks"])
+    return sum(t["end_ms"] - t["start_ms"] for t in task_rows(timing))
 
 
 def check_io(cell, report):
@@ -130,7 +132,7 @@ def check(nb, name):
         for report in reports:
             timing = report.metadata["timing"]
             executor = timing["executor"]
-            failed = [t for t in timing["tasks"] if t["status"] != "ok"]
+            failed = [t for t in task_rows(timing) if t["status"] != "ok"]
             if failed:
                 raise LessonFailure(f"{cell_label(cell)}: %%{executor} task {failed[0]['i']} ended {failed[0]['status']}")
             if executor == "serial":
@@ -168,7 +170,8 @@ def self_test():
                   "startup_ms": None, "status": "ok"} for i, (s, e) in enumerate(spans)]
         text = f"%%{executor}\nwall {wall} ms · CPU 1 ms (0.50 of {cores} {'core' if cores == 1 else 'cores'} busy)"
         return new_output("display_data", data={"text/plain": text, "text/html": "<div></div>"},
-                          metadata={"timing": {"executor": executor, "wall_ms": wall, "cpu_ms": cpu, "tasks": tasks}})
+                          metadata={"timing": {"executor": executor, "wall_ms": wall, "cpu_ms": cpu,
+                                              "tasks": to_columns(tasks)}})
 
     def combined(*reports):
         return new_output("display_data", data=reports[0].data,
