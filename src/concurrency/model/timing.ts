@@ -74,9 +74,9 @@ export interface TimingReport {
  *   start to the moment all tasks had started (%%async: all pending at once; %%serial: the largest
  *   growth seen at a task's end, one task at a time), garbage not yet collected included.
  * - "thread-heap" (%%threads): each worker thread's V8 heap (total_heap_size), as the thread
- *   reported it at the end of its last task.
+ *   reported it at the end of its last task (read at most every 25 ms).
  * - "process-rss" (%%processes): each worker process's resident memory (RSS), as the process
- *   reported it at the end of its last task.
+ *   reported it at the end of its last task (read at most every 25 ms).
  */
 export interface MemoryUse {
   basis: "kernel-heap" | "thread-heap" | "process-rss";
