@@ -10,6 +10,7 @@ import { Measured } from "./bare-spawn";
 import { CellLimits, runCell } from "./cell-runs";
 import { bareSource, cellSource, Context, CONTEXTS, WORKLOAD_SOURCE, WORKLOADS } from "./fidelity-workloads";
 import type { FidelityPlan, FidelityResults } from "./fidelity-report";
+import { scaleCase } from "./fidelity-scale";
 
 type Progress = (text: string) => void;
 
@@ -47,6 +48,7 @@ export async function fidelityCases(
     }
   }
   await liveReportCase(client, plan, limits, results, progress);
+  await scaleCase(client, plan, limits, results.scale, progress);
 }
 
 /** A %%serial CPU cell with its live report against the same cell with --quiet, send → idle. */

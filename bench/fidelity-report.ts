@@ -9,6 +9,7 @@ import { figure, Series } from "./series";
 import { median } from "./stats";
 import { renderColumns } from "./table";
 import type { Verdict } from "./verdict";
+import { emptyScaleResults, ScaleResults, scaleLine, scaleVerdict } from "./fidelity-scale";
 
 export interface FidelityPlan {
   warmUp: number;
@@ -24,6 +25,7 @@ export interface FidelityResults {
   node: string;
   rows: FidelityRow[];
   live: { live: Series; quiet: Series };
+  scale: ScaleResults;
   problems: string[];
 }
 
@@ -42,7 +44,13 @@ export function emptyFidelityResults(plan: FidelityPlan, node: string): Fidelity
     threads: series(),
     processes: series(),
   });
-  return { node, rows: WORKLOADS.map(row), live: { live: series(), quiet: series() }, problems: [] };
+  return {
+    node,
+    rows: WORKLOADS.map(row),
+    live: { live: series(), quiet: series() },
+    scale: emptyScaleResults(plan.runs),
+    problems: [],
+  };
 }
 
 const HEADS: Record<(typeof CONTEXTS)[number], string> = {
@@ -98,6 +106,7 @@ export function fidelitySection(results: FidelityResults, plan: FidelityPlan): s
     renderColumns(header, body),
     "",
     `- ${liveLine}`,
+    `- ${scaleLine(results.scale)}`,
     ...[...stopped, ...results.problems].map((p) => `- ${p}`),
   ];
 }
@@ -112,7 +121,11 @@ export function fidelityVerdicts(results: FidelityResults): { label: string; ver
   });
   const live = liveRatio(results);
   const liveVerdict: Verdict = live === undefined ? "n/a" : live <= LIVE_REPORT_RATIO ? "PASS" : "FAIL";
-  return [...rows, { label: "fidelity: live report against --quiet", verdict: liveVerdict }];
+  return [
+    ...rows,
+    { label: "fidelity: live report against --quiet", verdict: liveVerdict },
+    { label: "fidelity: 10,000 async waits", verdict: scaleVerdict(results.scale) },
+  ];
 }
 
 function liveRatio(results: FidelityResults): number | undefined {

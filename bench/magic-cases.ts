@@ -7,6 +7,7 @@ import { loadavg } from "os";
 import { KernelClient } from "../src/client/kernel-client";
 import { TimingMetadata } from "../src/concurrency/model/timing";
 import { bareProcessStartup, bareThreadStartup, Measured, poolWorkerScript, READY_SCRIPT } from "./bare-spawn";
+import { fromColumns } from "../src/concurrency/model/task-columns";
 import { finalTiming, taskDurations, unfinishedTasks } from "./cell-timing";
 import { CellLimits, runCell } from "./cell-runs";
 import { bareRoundTrips } from "./bare-round-trip";
@@ -229,7 +230,7 @@ function wallOf(timing: TimingMetadata): Measured {
 }
 
 function startupOf(timing: TimingMetadata): Measured {
-  const startup = timing.tasks[0]?.startup_ms;
+  const startup = fromColumns(timing.tasks)[0]?.startup_ms;
   return startup === null || startup === undefined
     ? { problem: "task 0 has no startup_ms: no worker was spawned for it" }
     : { ms: startup };

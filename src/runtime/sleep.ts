@@ -7,6 +7,7 @@ import { performance } from "node:perf_hooks";
 import { currentScope } from "./cell-scope";
 import { KeyboardInterrupt } from "../shared/interrupt-error";
 import { throwIfInterrupted } from "./loop-checks";
+import { whenAborted } from "./abort-waiters";
 
 /** How long one blocking wait may last before `sleepSync` lets an interrupt in. */
 const SLEEP_SLICE_MS = 50;
@@ -16,18 +17,19 @@ export function sleep(ms: number): Promise<void> {
   const signal = currentScope()?.signal;
   return new Promise<void>((resolve, reject) => {
     if (signal?.aborted) return reject(new KeyboardInterrupt());
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new KeyboardInterrupt());
-    };
+    const forget = signal
+      ? whenAborted(signal, () => {
+          clearTimeout(timer);
+          reject(new KeyboardInterrupt());
+        })
+      : undefined;
     const timer = setTimeout(
       () => {
-        signal?.removeEventListener("abort", onAbort);
+        forget?.();
         resolve();
       },
       Math.max(0, ms),
     );
-    signal?.addEventListener("abort", onAbort, { once: true });
   });
 }
 

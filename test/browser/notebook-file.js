@@ -40,7 +40,7 @@ function expectedCells(file) {
         .filter(Boolean)
         // %%compare saves one output holding a report per executor, its timing a list of them.
         .flatMap((timing) => (Array.isArray(timing) ? timing : [timing]))
-        .map((timing) => ({ executor: String(timing.executor), tasks: timing.tasks.length }));
+        .map((timing) => ({ executor: String(timing.executor), tasks: timing.tasks.count }));
       return { firstLine: source.split("\n")[0], executes: source.trim() !== "", reports };
     });
 }

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { execFileSync } from "child_process";
 import { Exchange, KernelSession, expectLifecycle, ofType } from "./helpers";
 import { TimingMetadata } from "../../src/concurrency/model/timing";
+import { fromColumns, TaskRow } from "../../src/concurrency/model/task-columns";
 
 let session: KernelSession;
 
@@ -23,12 +24,13 @@ beforeAll(async () => {
 
 afterAll(() => session?.stop());
 
-/** The final state of the cell's timing report (the last display or update carrying it). */
-function timing(ex: Exchange): TimingMetadata {
+/** The final state of the cell's timing report (the last display or update carrying it), a row per task. */
+function timing(ex: Exchange): Omit<TimingMetadata, "tasks"> & { tasks: TaskRow[] } {
   const reports = ex.iopub.filter((m) => ["display_data", "update_display_data"].includes(m.header.msg_type));
   const last = reports[reports.length - 1];
   expect(last).toBeDefined();
-  return (last.content.metadata as { timing: TimingMetadata }).timing;
+  const meta = (last.content.metadata as { timing: TimingMetadata }).timing;
+  return { ...meta, tasks: fromColumns(meta.tasks) };
 }
 
 function result(ex: Exchange): string | undefined {
@@ -365,6 +367,41 @@ describe("options and companions", () => {
     const html = String((reports[reports.length - 1].content.data as Record<string, unknown>)["text/html"]);
     expect(html.length).toBeLessThan(100_000);
     expect(reports.length).toBeLessThan(200);
+  });
+
+  it("%%async -n 10000 of sleep(500) overlaps the waits and keeps metadata.timing under 200 kB", async () => {
+    const ex = await session.execute("%%async -n 10000\nawait sleep(500);");
+    expect(ex.reply.content.status).toBe("ok");
+    const reports = ex.iopub.filter((m) => ["display_data", "update_display_data"].includes(m.header.msg_type));
+    const meta = reports[reports.length - 1].content.metadata as { timing: TimingMetadata };
+    expect(JSON.stringify(meta.timing).length).toBeLessThan(200_000);
+    const t = timing(ex);
+    expect(t.tasks).toHaveLength(10_000);
+    expect(t.tasks.every((x) => x.status === "ok")).toBe(true);
+    // Generous: one wait is 500 ms; ten thousand one after another would be 5,000 s.
+    expect(t.wall_ms).toBeLessThan(10_000);
+  });
+
+  it("measures what tasks hold: a thread's heap and a process's RSS far above an async task's share", async () => {
+    const perUnit = async (cell: string) => {
+      const ex = await session.execute(cell);
+      const memory = timing(ex).memory;
+      expect(memory).toBeDefined();
+      const reports = ex.iopub.filter((m) => ["display_data", "update_display_data"].includes(m.header.msg_type));
+      const text = String((reports[reports.length - 1].content.data as Record<string, unknown>)["text/plain"]);
+      return { basis: memory!.basis, each: memory!.total_bytes / memory!.units, text };
+    };
+    const async = await perUnit("%%async -n 2000\nawait sleep(100);");
+    const threads = await perUnit("%%threads -n 4\nawait sleep(100);");
+    const processes = await perUnit("%%processes -n 2\nawait sleep(100);");
+    expect([async.basis, threads.basis, processes.basis]).toEqual(["kernel-heap", "thread-heap", "process-rss"]);
+    // Measured: ~4 kB per pending async task, ~10 MB per thread, ~60 MB per process.
+    expect(async.each).toBeLessThan(100_000);
+    expect(threads.each).toBeGreaterThan(10 * async.each);
+    expect(processes.each).toBeGreaterThan(10 * async.each);
+    expect(async.text).toMatch(/^memory: kernel heap \+.* with 2000 tasks pending = .* per task/m);
+    expect(threads.text).toMatch(/^memory: \d threads × [\d.]+ MB = /m);
+    expect(processes.text).toMatch(/^memory: \d process(es)? × [\d.]+ MB = /m);
   });
 });
 

@@ -66,7 +66,7 @@ describe("protocol basics", () => {
         pygments_lexer: "typescript",
         nbconvert_exporter: "script",
       });
-      expect(content.language_info.version).toMatch(/^5\.9\./);
+      expect((content.language_info as { version: string }).version).toMatch(/^5\.9\./);
       expect(content.banner).toContain(`TypeScript ${typescriptVersion}`);
       expect(content.help_links.length).toBeGreaterThan(0);
       for (const link of content.help_links) {

@@ -16,6 +16,8 @@ import sys
 
 import nbformat
 
+from timing_columns import task_rows
+
 MAGIC = re.compile(r"%%(serial|async|threads|processes|compare)(?=\s|$)(.*)")
 # %%compare draws one combined report whose metadata.timing lists the models in this order
 # (src/interpreter/magics/compare-cell.ts); every other magic draws one report with one timing.
@@ -60,7 +62,7 @@ def report_problem(indexed):
                 if missing:
                     return f"cell {i}: a timing report without {', '.join(missing)}", count
                 # Reports redraw in place while tasks run; a lost last update leaves one half-drawn.
-                pending = [t for t in timing["tasks"] if t.get("status") in ("queued", "running")]
+                pending = [t for t in task_rows(timing) if t.get("status") in ("queued", "running")]
                 if pending:
                     return f"cell {i}: a timing report never finished (task {pending[0].get('i')} still " \
                            f"{pending[0].get('status')})", count

@@ -2,12 +2,17 @@
 """Check that an executed walkthrough still shows its lesson, in shape, with generous margins.
 
 Cells tagged "lesson:io" wait: under %%async, %%threads and %%processes the waits must overlap,
-wall < 0.6 × the tasks' time added up. Cells tagged "lesson:cpu" compute: threads and processes
+wall < 0.6 × the tasks' time added up; under %%serial they must not (Σ task ≤ 1.05 × wall). Cells tagged "lesson:cpu" compute: threads and processes
 must beat serial (speedup > 1.2, not checked when the report says the kernel had one core) and
 async must not (speedup 0.6 to 1.4). A speedup is the wall time of the last %%serial report in a
 lesson:cpu cell before it (for %%compare, the serial run in the same cell) over this report's
 wall; with no such run, the CPU time over the wall. Figures come from each report's
 metadata.timing, the core count from its text/plain.
+
+Cells also tagged "lesson:memory" hold the cost of concurrency: each report's metadata.timing.memory
+must be there, and every thread's and process's figure must exceed 10 × the largest per-task figure
+of an %%async report among them (measured: ~4 kB per pending task, ~10 MB per thread, ~60 MB per
+process).
 
 Usage: python3 test/jupyter/check_lessons.py EXECUTED.ipynb
        python3 test/jupyter/check_lessons.py --self-test
@@ -21,14 +26,19 @@ import sys
 
 import nbformat
 
+from timing_columns import task_rows, to_columns
+
 IO = "lesson:io"
 CPU = "lesson:cpu"
+MEMORY = "lesson:memory"
 # The margins are wide because CI runs on shared, loaded machines: this checks that the lesson
 # holds, not how fast the kernel is. A quiet 2-core run measures wall/Σ 0.1-0.4, parallel speedups
 # 1.5-2× and async ~1×.
 IO_WALL_SHARE_BELOW = 0.6
 PARALLEL_SPEEDUP_ABOVE = 1.2
 ASYNC_SPEEDUP_RANGE = (0.6, 1.4)
+SERIAL_OVERLAP_ABOVE = 1.05
+WORKER_OVER_TASK_MEMORY = 10
 # The summary line of a report's text/plain: "CPU 1.19 s (1.87 of 2 cores busy)".
 CORES = re.compile(r"of (\d+) cores? busy")
 
@@ -55,7 +65,7 @@ def report_label(cell, executor):
 
 def task_time(timing):
     # Only called once every task ended "ok", so each has a start and an end.
-    return sum(t["end_ms"] - t["start_ms"] for t in timing["tasks"])
+    return sum(t["end_ms"] - t["start_ms"] for t in task_rows(timing))
 
 
 def check_io(cell, report):
@@ -67,6 +77,47 @@ def check_io(cell, report):
         raise LessonFailure(f"{cell_label(cell)}: the waits under %%{timing['executor']} did not overlap: wall "
                             f"{seconds(wall)} is {share} × Σ task {seconds(total)} (must be below {IO_WALL_SHARE_BELOW})")
     return f"io {label} wall {seconds(wall)} / Σ {seconds(total)}"
+
+
+def check_serial_io(cell, report):
+    timing = report.metadata["timing"]
+    wall, total = timing["wall_ms"], task_time(timing)
+    if total > SERIAL_OVERLAP_ABOVE * wall:
+        raise LessonFailure(f"{cell_label(cell)}: the waits under %%serial overlapped: Σ task {seconds(total)} "
+                            f"exceeds {SERIAL_OVERLAP_ABOVE} × wall {seconds(wall)}")
+    return f"io {report_label(cell, 'serial')} one at a time, Σ {seconds(total)} / wall {seconds(wall)}"
+
+
+def memory_each(memory):
+    return memory["total_bytes"] / memory["units"] if memory["units"] > 0 else 0
+
+
+def megabytes(size):
+    return f"{size / 1e6:.1f} MB" if size >= 1e5 else f"{size / 1e3:.1f} kB"
+
+
+def check_memory(memory_reports):
+    """memory_reports: (cell, report) pairs from cells tagged lesson:memory."""
+    per_task, per_worker = [], []
+    for cell, report in memory_reports:
+        timing = report.metadata["timing"]
+        memory = timing.get("memory")
+        if memory is None:
+            raise LessonFailure(f"{cell_label(cell)}: %%{timing['executor']} is tagged {MEMORY} but its report "
+                                "has no metadata.timing.memory")
+        if timing["executor"] == "async":
+            per_task.append((memory_each(memory), cell))
+        elif timing["executor"] in ("threads", "processes"):
+            per_worker.append((memory_each(memory), timing["executor"], cell))
+    if not per_task or not per_worker:
+        raise LessonFailure(f"cells tagged {MEMORY} need an %%async report and a %%threads or %%processes one; found "
+                            f"{len(per_task)} and {len(per_worker)}")
+    task_bytes = max(size for size, _ in per_task)
+    worker_bytes, executor, cell = min(per_worker, key=lambda w: w[0])
+    if worker_bytes <= WORKER_OVER_TASK_MEMORY * task_bytes:
+        raise LessonFailure(f"{cell_label(cell)}: one of the %%{executor} workers held {megabytes(worker_bytes)}, not "
+                            f"above {WORKER_OVER_TASK_MEMORY} × an async task's {megabytes(task_bytes)}")
+    return f"memory: async ≤ {megabytes(task_bytes)} per task, workers ≥ {megabytes(worker_bytes)} each"
 
 
 def check_cpu(cell, report, serial_wall):
@@ -112,6 +163,7 @@ def check(nb, name):
     any_reports = False
     io_cells = 0
     serial_wall = None
+    memory_reports = []
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
@@ -121,22 +173,28 @@ def check(nb, name):
         if not lessons:
             continue
         # A misspelt tag would silently drop its cell from the check.
-        if len(lessons) > 1 or lessons[0] not in (IO, CPU):
-            raise LessonFailure(f"{cell_label(cell)}: tags {lessons}; a cell takes one of {IO}, {CPU}")
-        lesson = lessons[0]
+        kinds = [t for t in lessons if t != MEMORY]
+        if len(kinds) != 1 or kinds[0] not in (IO, CPU):
+            raise LessonFailure(f"{cell_label(cell)}: tags {lessons}; a cell takes one of {IO}, {CPU} "
+                                f"(and may add {MEMORY})")
+        lesson = kinds[0]
         if not reports:
             raise LessonFailure(f"{cell_label(cell)} is tagged {lesson} but has no timing report")
         io_cells += lesson == IO
+        if MEMORY in lessons:
+            memory_reports += [(cell, report) for report in reports]
         for report in reports:
             timing = report.metadata["timing"]
             executor = timing["executor"]
-            failed = [t for t in timing["tasks"] if t["status"] != "ok"]
+            failed = [t for t in task_rows(timing) if t["status"] != "ok"]
             if failed:
                 raise LessonFailure(f"{cell_label(cell)}: %%{executor} task {failed[0]['i']} ended {failed[0]['status']}")
             if executor == "serial":
                 # Serial waits and computes one task after another by design: it is the baseline.
                 if lesson == CPU:
                     serial_wall = timing["wall_ms"]
+                else:
+                    figures.append(check_serial_io(cell, report))
             elif lesson == IO:
                 figures.append(check_io(cell, report))
             else:
@@ -146,6 +204,8 @@ def check(nb, name):
     if io_cells == 0:
         raise LessonFailure(f"it has timing reports but no cell tagged {IO} "
                             "(tag cells in notebooks/src/*.txt as \"## code [lesson:io]\")")
+    if memory_reports:
+        figures.append(check_memory(memory_reports))
     return f"ok: {name}: " + "; ".join(figures)
 
 
@@ -163,12 +223,17 @@ def self_test():
     """Runs the check on made-up notebooks, each broken in one way, so that CI knows it can fail."""
     from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-    def report(executor, wall, spans, cores=2, cpu=None):
+    def report(executor, wall, spans, cores=2, cpu=None, memory=None):
         tasks = [{"i": i, "where": "main", "queued_ms": 0, "start_ms": s, "end_ms": e, "cpu_ms": None,
                   "startup_ms": None, "status": "ok"} for i, (s, e) in enumerate(spans)]
         text = f"%%{executor}\nwall {wall} ms · CPU 1 ms (0.50 of {cores} {'core' if cores == 1 else 'cores'} busy)"
+        timing = {"executor": executor, "wall_ms": wall, "cpu_ms": cpu, "tasks": to_columns(tasks)}
+        if memory is not None:
+            basis = {"async": "kernel-heap", "threads": "thread-heap", "processes": "process-rss"}[executor]
+            timing["memory"] = {"basis": basis, "units": len(spans), "total_bytes": memory * len(spans),
+                                "kernel_rss_delta_bytes": 0}
         return new_output("display_data", data={"text/plain": text, "text/html": "<div></div>"},
-                          metadata={"timing": {"executor": executor, "wall_ms": wall, "cpu_ms": cpu, "tasks": tasks}})
+                          metadata={"timing": timing})
 
     def combined(*reports):
         return new_output("display_data", data=reports[0].data,
@@ -176,15 +241,22 @@ def self_test():
 
     def cell(tag, magic, *reports):
         return new_code_cell(f"{magic}\nreturn task.i;", execution_count=1, outputs=list(reports),
-                             metadata={"tags": [tag]} if tag else {})
+                             metadata={"tags": tag.split()} if tag else {})
 
     waits = [(0, 1000)] * 3
     computes = [(0, 600)] * 2
 
-    def notebook(io_threads_wall=1100, threads_speedup=1.9, async_speedup=1.0, cores=2, io_tag=IO, cpu_report=True):
+    def notebook(io_threads_wall=1100, threads_speedup=1.9, async_speedup=1.0, cores=2, io_tag=IO, cpu_report=True,
+                 serial_io_spans=((0, 1000), (1000, 2000), (2000, 3000)), thread_bytes=9_600_000,
+                 async_bytes=3_700, memory_tag=True, with_memory=True):
         serial_wall = 1200
-        return new_notebook(cells=[
-            cell(io_tag, "%%compare -n 3", combined(report("serial", 3000, [(0, 1000), (1000, 2000), (2000, 3000)]),
+        memory_cells = [
+            cell(f"{IO} {MEMORY}" if memory_tag else IO, "%%async -n 3",
+                 report("async", 1010, waits, memory=async_bytes)),
+            cell(f"{IO} {MEMORY}", "%%threads -n 3", report("threads", 1100, waits, memory=thread_bytes)),
+        ]
+        return new_notebook(cells=(memory_cells if with_memory else []) + [
+            cell(io_tag, "%%compare -n 3", combined(report("serial", 3000, list(serial_io_spans)),
                                                     report("async", 1010, waits), report("threads", io_threads_wall, waits),
                                                     report("processes", 1200, waits))),
             cell(CPU, "%%serial -n 2", report("serial", serial_wall, [(0, 600), (600, 1200)])),
@@ -199,9 +271,13 @@ def self_test():
         ("async with a speedup", notebook(async_speedup=1.9), False),
         ("waits that did not overlap", notebook(io_threads_wall=2900), False),
         ("one core: no speedup expected", notebook(threads_speedup=1.0, cores=1), True),
-        ("no lesson:io cell", notebook(io_tag=None), False),
+        ("no lesson:io cell", notebook(io_tag=None, with_memory=False), False),
         ("a misspelt tag", notebook(io_tag="lesson:i0"), False),
         ("a tagged cell without a report", notebook(cpu_report=False), False),
+        ("serial waits that overlapped", notebook(serial_io_spans=((0, 2000), (0, 2000), (2000, 3000))), False),
+        ("a thread that costs no more than an async task", notebook(thread_bytes=20_000), False),
+        ("lesson:memory without an %%async report", notebook(memory_tag=False), False),
+        ("a lesson:memory report without memory", notebook(async_bytes=None), False),
     ]
     wrong = []
     for what, nb, holds in cases:

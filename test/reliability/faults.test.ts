@@ -20,6 +20,7 @@ import { Exchange, isDisplayOf, KernelSession, ofType, Pending } from "../e2e/he
 import { TimingMetadata } from "../../src/concurrency/model/timing";
 import { Message } from "../../src/protocol/message";
 import { Tally } from "../support/tally";
+import { fromColumns, toColumns } from "../../src/concurrency/model/task-columns";
 
 const GONE_WITHIN_MS = 2000;
 /** See the file comment: the bound plus the polling's granularity on a loaded machine. */
@@ -57,13 +58,13 @@ function timing(ex: Exchange): TimingMetadata {
       executor: "serial",
       wall_ms: 0,
       cpu_ms: null,
-      tasks: [],
+      tasks: toColumns([]),
     }
   );
 }
 
 function statuses(ex: Exchange): string[] {
-  return timing(ex).tasks.map((t) => t.status);
+  return fromColumns(timing(ex).tasks).map((t) => t.status);
 }
 
 /** The cell's Out value as text, if it had one. */

@@ -20,6 +20,7 @@ import { ConnectionInfo } from "../../src/protocol/transport-contract";
 import { KernelSession, kinds, parentId, statusOf, streamText } from "../e2e/helpers";
 import { executeContent } from "../support/raw-peer";
 import { Tally } from "../support/tally";
+import { fromColumns, TaskRow } from "../../src/concurrency/model/task-columns";
 
 /** Deadlines that only keep a broken kernel from hanging the suite; nothing is asserted about time. */
 const START_TIMEOUT_MS = 90_000;
@@ -285,7 +286,7 @@ function loadCell(i: number): LoadCell {
       code: `%%threads -n 4 -w 2\nreturn task.i * ${i};`,
       check: (iopub) =>
         expectText("result", resultOf(iopub), `[ 0, ${i}, ${2 * i}, ${3 * i} ]`) ??
-        (timingOf(iopub)?.tasks.length === 4 ? undefined : "no timing report for 4 tasks"),
+        (timingOf(iopub)?.tasks.count === 4 ? undefined : "no timing report for 4 tasks"),
     };
   }
   if (i % 50 === 25) {
@@ -293,7 +294,7 @@ function loadCell(i: number): LoadCell {
       code: `%%async -n 4\nawait sleep(1);\nreturn task.i + ${i};`,
       check: (iopub) =>
         expectText("result", resultOf(iopub), `[ ${i}, ${i + 1}, ${i + 2}, ${i + 3} ]`) ??
-        (timingOf(iopub)?.tasks.length === 4 ? undefined : "no timing report for 4 tasks"),
+        (timingOf(iopub)?.tasks.count === 4 ? undefined : "no timing report for 4 tasks"),
     };
   }
   const fresh = i % 4 === 0;
@@ -477,7 +478,7 @@ describe("task lines", () => {
 // 4. 64 tasks on two workers
 
 /** The most tasks running at one time, from their start and end. */
-function mostAtOnce(tasks: TimingMetadata["tasks"]): number {
+function mostAtOnce(tasks: TaskRow[]): number {
   const edges = tasks.flatMap((t) => [
     { at: t.start_ms ?? 0, step: 1 },
     { at: t.end_ms ?? 0, step: -1 },
@@ -497,7 +498,7 @@ describe("64 tasks", () => {
       const outcome = await runCell(`%%${magic} -n 64 -w 2\nsleepSync(5);\nreturn "t" + task.i;`);
       const results = [...(resultOf(outcome.iopub) ?? "").matchAll(/'t(\d+)'/g)].map((m) => Number(m[1]));
       const timing = timingOf(outcome.iopub);
-      const tasks = timing?.tasks ?? [];
+      const tasks = timing ? fromColumns(timing.tasks) : [];
       const workers = new Set(tasks.map((t) => t.where));
       const waited = tasks.filter((t) => t.start_ms !== null && t.start_ms > t.queued_ms);
       const inOrderCount = results.filter((r, i) => r === i).length;

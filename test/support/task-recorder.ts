@@ -4,7 +4,7 @@
  */
 import { TaskRecorder } from "../../src/concurrency/model/executor";
 import { clockNs } from "../../src/concurrency/model/cpu-clock";
-import { TaskTiming } from "../../src/concurrency/model/timing";
+import { MemoryUse, TaskTiming } from "../../src/concurrency/model/timing";
 import { CellOutput } from "../../src/protocol/interpreter-contract";
 import { TaskProgram } from "../../src/concurrency/model/task-protocol";
 
@@ -49,6 +49,12 @@ export class RecordingTracker implements TaskRecorder {
 
   threadCpu(ms: number | null): void {
     this.threadCpuMs = ms;
+  }
+
+  memoryUse: Omit<MemoryUse, "kernel_rss_delta_bytes"> | undefined;
+
+  memory(use: Omit<MemoryUse, "kernel_rss_delta_bytes">): void {
+    this.memoryUse = use;
   }
 
   /** Resolves once `ready` holds, checked now and after every update. */

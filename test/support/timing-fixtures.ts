@@ -71,7 +71,12 @@ export const asyncCpu = report(
     ["main", 663, 1328, 332],
     ["main", 995, 1328, 332],
   ],
-  { wall_ms: 1328, cpu_ms: 1327, serial_wall_ms: SERIAL_CPU_WALL },
+  {
+    wall_ms: 1328,
+    cpu_ms: 1327,
+    serial_wall_ms: SERIAL_CPU_WALL,
+    memory: { basis: "kernel-heap", units: 4, total_bytes: 3_480, kernel_rss_delta_bytes: -120_000 },
+  },
   [
     {
       on_cpu: [
@@ -106,6 +111,7 @@ export const threadsCpu = report("threads", "%%threads -n 4 · countPrimes(3e6)"
   wall_ms: 685.4,
   cpu_ms: 1341,
   serial_wall_ms: SERIAL_CPU_WALL,
+  memory: { basis: "thread-heap", units: 4, total_bytes: 4 * 5_240_000, kernel_rss_delta_bytes: 1_350_000 },
 });
 
 export const processesCpu = report(
@@ -117,7 +123,12 @@ export const processesCpu = report(
     ["pid 14627", 4.0, 716, 341],
     ["pid 14628", 0.6, 704, 361],
   ],
-  { wall_ms: 717, cpu_ms: 1394, serial_wall_ms: SERIAL_CPU_WALL },
+  {
+    wall_ms: 717,
+    cpu_ms: 1394,
+    serial_wall_ms: SERIAL_CPU_WALL,
+    memory: { basis: "process-rss", units: 4, total_bytes: 4 * 47_600_000, kernel_rss_delta_bytes: 410_000 },
+  },
 );
 
 export const processesCold = report(

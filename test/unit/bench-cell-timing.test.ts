@@ -1,5 +1,6 @@
 import { finalTiming, taskDurations, unfinishedTasks } from "../../bench/cell-timing";
 import { TaskStatus, TimingMetadata } from "../../src/concurrency/model/timing";
+import { toColumns } from "../../src/concurrency/model/task-columns";
 import { Message } from "../../src/protocol/message";
 
 function message(msgType: string, content: Record<string, unknown>): Message {
@@ -12,16 +13,18 @@ function timing(wallMs: number, statuses: TaskStatus[]): TimingMetadata {
     executor: "threads",
     wall_ms: wallMs,
     cpu_ms: null,
-    tasks: statuses.map((status, i) => ({
-      i,
-      where: "thread 1",
-      queued_ms: 0,
-      start_ms: status === "queued" ? null : 10 * i,
-      end_ms: status === "queued" || status === "running" ? null : 10 * i + 5,
-      cpu_ms: null,
-      startup_ms: null,
-      status,
-    })),
+    tasks: toColumns(
+      statuses.map((status, i) => ({
+        i,
+        where: "thread 1",
+        queued_ms: 0,
+        start_ms: status === "queued" ? null : 10 * i,
+        end_ms: status === "queued" || status === "running" ? null : 10 * i + 5,
+        cpu_ms: null,
+        startup_ms: null,
+        status,
+      })),
+    ),
   };
 }
 

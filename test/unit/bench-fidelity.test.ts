@@ -17,12 +17,24 @@ function filled() {
   results.rows[1].async.values.splice(0, 3, 300, 310, 320);
   results.live.live.values.push(1010, 1020, 1030);
   results.live.quiet.values.push(1000, 1000, 1000);
+  results.scale.bare.values.push(510, 515, 520);
+  results.scale.cell.values.push(560, 590, 700);
+  results.scale.metadataBytes = 151_000;
   return results;
 }
 
 describe("the fidelity rows", () => {
   it("judge each workload by its worst context against bare node, and the live report against --quiet", () => {
-    expect(fidelityVerdicts(filled()).map((v) => v.verdict)).toEqual(["PASS", "FAIL", "PASS", "PASS", "PASS"]);
+    expect(fidelityVerdicts(filled()).map((v) => v.verdict)).toEqual(["PASS", "FAIL", "PASS", "PASS", "PASS", "PASS"]);
+  });
+
+  it("judge 10,000 async waits by the median wall against 600 ms, and fail it above", () => {
+    const results = filled();
+    expect(fidelitySection(results, PLAN).join("\n")).toContain(
+      "Scale: 10,000 × sleep(500) under %%async, wall: 590 ms (1.15× bare), bare node 515 ms; target ≤ 600 ms: PASS; metadata.timing 151 kB",
+    );
+    results.scale.cell.values.splice(0, 3, 900, 1000, 1100);
+    expect(fidelityVerdicts(results).at(-1)).toEqual({ label: "fidelity: 10,000 async waits", verdict: "FAIL" });
   });
 
   it("print every context as its median and its ratio to bare node", () => {

@@ -38,13 +38,13 @@ describe("PoolWorker", () => {
     expect(sent[0]).not.toHaveProperty("body.itemReattach");
     expect(sent[1]).toEqual({ type: "run", id: first.id, program: 7, task: task(0) });
     expect(sent[2]).toMatchObject({ type: "run", program: 7, itemReattach: [{ at: [], proto: { class: "Point" } }] });
-    reply({ type: "done", id: first.id, value: 1, at: 5n, cpu_ms: 0.1, started: 4n });
+    reply({ type: "done", id: first.id, value: 1, at: 5n, cpu_ms: 0.1, memory_bytes: 0, started: 4n });
     expect(callbacks.started).toHaveBeenCalledWith(4n);
     await expect(first.end).resolves.toMatchObject({ status: "ok", value: 1 });
     worker.drop(7);
     worker.drop(7);
     expect(sent.filter((m) => m.type === "drop")).toEqual([{ type: "drop", program: 7 }]);
-    reply({ type: "done", id: second.id, value: 2, at: 6n, cpu_ms: null });
+    reply({ type: "done", id: second.id, value: 2, at: 6n, cpu_ms: null, memory_bytes: 0 });
     await expect(second.end).resolves.toMatchObject({ status: "ok", value: 2 });
   });
 

@@ -9,7 +9,7 @@ describe("the %%compare report", () => {
     const b = renderComparison("%%compare -n 4", runs);
     expect(b.metadata.timing!.map((t) => t.executor)).toEqual(["serial", "async", "threads", "processes"]);
     for (const r of runs) expect(b.data["text/plain"]).toContain(r.title);
-    expect(b.data["text/plain"]).toMatch(/model +wall +CPU +speedup vs serial/);
+    expect(b.data["text/plain"]).toMatch(/model +wall +CPU +memory +speedup vs serial/);
     expect(b.data["image/svg+xml"]!.match(/<svg /g)).toHaveLength(runs.length + 1);
   });
 
@@ -19,6 +19,18 @@ describe("the %%compare report", () => {
     const all = comparisonRows(runs);
     expect(all[0].speedup).toBe(1);
     expect(all[2].speedup).toBeCloseTo(serialCpu.wall_ms / threadsCpu.wall_ms, 6);
+  });
+
+  it("puts what one task, thread or process held side by side, n/a where a run measured none", () => {
+    const b = renderComparison("%%compare -n 4", runs);
+    const table = b.data["text/plain"].split("model ")[1];
+    expect(table).toMatch(/%%serial .* n\/a /);
+    expect(table).toMatch(/%%async .* 870 B\/task /);
+    expect(table).toMatch(/%%threads .* 5\.2 MB\/thread /);
+    expect(table).toMatch(/%%processes .* 48 MB\/process /);
+    expect(b.data["text/html"]).toContain("5.2 MB/thread");
+    expect(b.metadata.comparison.map((r) => r.memory_unit)).toEqual([null, "task", "thread", "process"]);
+    expect(b.metadata.comparison[2].memory_each_bytes).toBe(5_240_000);
   });
 
   it("draws only the table for a --quiet cell, which then carries no timing report", () => {

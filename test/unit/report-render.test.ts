@@ -1,6 +1,7 @@
 import { renderReport } from "../../src/concurrency/report/bundle";
 import { TimingReport } from "../../src/concurrency/model/timing";
 import * as F from "../support/timing-fixtures";
+import { fromColumns } from "../../src/concurrency/model/task-columns";
 
 const text = (r: TimingReport) => renderReport(r).data["text/plain"];
 const html = (r: TimingReport) => renderReport(r).data["text/html"];
@@ -116,13 +117,11 @@ describe("image/svg+xml and metadata", () => {
     expect(open).toEqual([]);
   });
 
-  it("keeps the raw timings in metadata.timing", () => {
+  it("keeps the raw timings in metadata.timing, as columns that decode to a row per task", () => {
     const { metadata } = renderReport(F.processesCold);
-    expect(metadata.timing).toEqual({
-      executor: "processes",
-      wall_ms: 859,
-      cpu_ms: 1343,
-      tasks: F.processesCold.tasks.map(({ i, where, queued_ms, start_ms, end_ms, cpu_ms, startup_ms, status }) => ({
+    expect(metadata.timing).toMatchObject({ executor: "processes", wall_ms: 859, cpu_ms: 1343 });
+    expect(fromColumns(metadata.timing.tasks)).toEqual(
+      F.processesCold.tasks.map(({ i, where, queued_ms, start_ms, end_ms, cpu_ms, startup_ms, status }) => ({
         i,
         where,
         queued_ms,
@@ -132,8 +131,33 @@ describe("image/svg+xml and metadata", () => {
         startup_ms,
         status,
       })),
-    });
-    expect(metadata.timing.tasks[0]).not.toHaveProperty("on_cpu");
+    );
+    expect(metadata.timing.tasks).not.toHaveProperty("on_cpu");
+  });
+
+  it("stores 10,000 tasks in well under 200 KB of metadata.timing", () => {
+    const tasks = Array.from({ length: 10_000 }, (_, i) => ({
+      i,
+      where: "main",
+      slot: 0,
+      queued_ms: 0,
+      start_ms: 40 + i * 0.063712,
+      end_ms: 540 + i * 0.063712 + (i % 7) * 0.01,
+      cpu_ms: null,
+      startup_ms: null,
+      status: "ok" as const,
+    }));
+    const report = { ...F.processesCold, executor: "async" as const, tasks, cpu_ms: 90, cpu_covers: "thread" as const };
+    const { metadata } = renderReport(report);
+    expect(JSON.stringify(metadata.timing).length).toBeLessThan(200_000);
+    expect(fromColumns(metadata.timing.tasks)[9999]).toMatchObject({ i: 9999, where: "main", status: "ok" });
+    expect(fromColumns(metadata.timing.tasks)[9999].start_ms).toBeCloseTo(tasks[9999].start_ms, 1);
+  });
+
+  it("stores the distinct places and statuses once, each task an index into them", () => {
+    const { metadata } = renderReport(F.threadsCpu);
+    expect(metadata.timing.tasks.where).toHaveProperty("values");
+    expect(fromColumns(metadata.timing.tasks).map((t) => t.where)).toEqual(F.threadsCpu.tasks.map((t) => t.where));
   });
 
   it("is pure: the same report renders the same bytes, and is left unchanged", () => {

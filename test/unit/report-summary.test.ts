@@ -24,6 +24,7 @@ describe("derived numbers for 4 × countPrimes(3e6) on 2 cores", () => {
       "wall 685 ms · Σ task 2.58 s · CPU 1.34 s (1.96 of 2 cores busy)",
       "speedup 1.94× vs serial · efficiency 48% of 4 workers, 97% of 2 cores",
       "CPU-bound: limited to 2 cores",
+      "memory: 4 threads × 5.2 MB = 21 MB (each thread's V8 heap at its last task's end) · kernel RSS +1.4 MB",
     ]);
   });
 
@@ -31,6 +32,7 @@ describe("derived numbers for 4 × countPrimes(3e6) on 2 cores", () => {
     expect(lines(F.processesCpu).slice(1)).toEqual([
       "speedup 1.85× vs serial · efficiency 46% of 4 workers, 93% of 2 cores",
       "CPU-bound: limited to 2 cores",
+      "memory: 4 processes × 48 MB = 190 MB (each process's RSS at its last task's end) · kernel RSS +410 kB",
     ]);
   });
 
@@ -51,6 +53,7 @@ describe("derived numbers for 4 × countPrimes(3e6) on 2 cores", () => {
       "wall 1.33 s · Σ task 3.32 s · CPU 1.33 s (1.00 of 2 cores busy)",
       "speedup 1.00× vs serial",
       "CPU-bound on one thread: tasks took turns",
+      "memory: kernel heap +3.5 kB with 4 tasks pending = 870 B per task (V8 used heap, read at the start and once all had started) · kernel RSS -120 kB",
     ]);
   });
 

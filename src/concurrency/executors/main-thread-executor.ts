@@ -1,3 +1,4 @@
+import { getHeapStatistics } from "v8";
 import { Executor, ExecutorRun, TaskResult } from "../model/executor";
 import { threadCpuMs } from "../model/cpu-clock";
 import { currentScope } from "../../runtime/cell-scope";
@@ -15,6 +16,9 @@ import { runAsTask, TaskFaultSink } from "./main-thread-faults";
  * (issue #14), bending the very lesson the report is for. A serial task has the thread to itself,
  * so the thread's CPU between its start and end is its own; async tasks share the thread, so the
  * cell reports the thread's CPU over the whole run, labelled as such, and no per-task figure.
+ *
+ * Memory likewise: the thread's used heap is read at the start, once all async tasks have started
+ * (all pending at once, the most they hold together), or at each serial task's end. No sampling loop.
  */
 export class MainThreadExecutor implements Executor {
   constructor(private readonly mode: "serial" | "async") {}
@@ -39,34 +43,35 @@ export class MainThreadExecutor implements Executor {
       const cpu0 = perTask ? threadCpuMs() : null;
       const taskOutput = outer && taskCellOutput(outer.output, job.output, task.i);
       let ended = false;
-      let failFromOutside!: (result: TaskResult) => void;
-      const failed = new Promise<TaskResult>((resolve) => (failFromOutside = resolve));
-      const sink: TaskFaultSink = {
-        i: task.i,
-        fail: (error) => {
-          if (ended || !open) return false;
-          failFromOutside({ status: "error", error });
-          return true;
-        },
-      };
-      const settled = (async (): Promise<TaskResult> => {
+      // One promise per task, settled by whichever comes first: the body's outcome, or a failure
+      // from outside its await chain (then its body, which nothing can stop here, is left behind).
+      // No race or wrapper promises: each promise costs the cell-scope hooks, 10,000 times over.
+      const result = await new Promise<TaskResult>((settle) => {
+        const sink: TaskFaultSink = {
+          i: task.i,
+          fail: (error) => {
+            if (ended || !open) return false;
+            settle({ status: "error", error });
+            return true;
+          },
+        };
+        const failed = (e: unknown) =>
+          settle(job.signal.aborted ? { status: "cancelled" } : { status: "error", error: toErrorFields(e) });
+        const run = () => {
+          const from = tracker.ms();
+          try {
+            return body({ ...task, signal: job.signal });
+          } finally {
+            if (!perTask) tracker.update(index, { sync_ms: tracker.ms() - from });
+          }
+        };
         try {
-          const run = () => {
-            const from = tracker.ms();
-            try {
-              return body({ ...task, signal: job.signal });
-            } finally {
-              if (!perTask) tracker.update(index, { sync_ms: tracker.ms() - from });
-            }
-          };
-          const value = await (taskOutput ? runAsTask(sink, { output: taskOutput, signal: job.signal }, run) : run());
-          return { status: "ok", value };
+          const value = taskOutput ? runAsTask(sink, { output: taskOutput, signal: job.signal }, run) : run();
+          Promise.resolve(value).then((v) => settle({ status: "ok", value: v }), failed);
         } catch (e) {
-          return job.signal.aborted ? { status: "cancelled" } : { status: "error", error: toErrorFields(e) };
+          failed(e);
         }
-      })();
-      // A task failed from outside its await chain ends now; its body, which nothing can stop here, is left behind.
-      const result = await Promise.race([failed, settled]);
+      });
       ended = true;
       results[index] = result;
       job.output.endTask(task.i);
@@ -79,11 +84,20 @@ export class MainThreadExecutor implements Executor {
     };
 
     const runCpu0 = perTask ? null : threadCpuMs();
+    const heap0 = usedHeap();
+    const heapGrowth = (units: number, grown: number) =>
+      tracker.memory({ basis: "kernel-heap", units, total_bytes: Math.max(0, grown) });
     try {
       if (this.mode === "serial") {
-        for (let k = 0; k < job.tasks.length; k++) await runOne(k);
+        let most = 0;
+        for (let k = 0; k < job.tasks.length; k++) {
+          await runOne(k);
+          most = Math.max(most, usedHeap() - heap0);
+          heapGrowth(1, most);
+        }
       } else {
         const all = Promise.all(job.tasks.map((_, k) => runOne(k)));
+        heapGrowth(job.tasks.length, usedHeap() - heap0);
         await Promise.race([all, aborted(job.signal)]);
         // A loop check aborts the signal from inside the task it stops, just before that task
         // throws; one turn of the event loop lets it settle as cancelled rather than be left.
@@ -109,6 +123,10 @@ export class MainThreadExecutor implements Executor {
   async dispose(): Promise<void> {
     // Nothing is kept between cells on the kernel's own thread.
   }
+}
+
+function usedHeap(): number {
+  return getHeapStatistics().used_heap_size;
 }
 
 function aborted(signal: AbortSignal): Promise<void> {

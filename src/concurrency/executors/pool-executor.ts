@@ -8,7 +8,10 @@ export class PoolExecutor implements Executor {
   private readonly pool: WorkerPool;
 
   /** `workerScript`: the compiled task worker, when not the one this package ships. */
-  constructor(kind: "threads" | "processes", workerScript?: string) {
+  constructor(
+    private readonly kind: "threads" | "processes",
+    workerScript?: string,
+  ) {
     const spawn = kind === "threads" ? spawnThread : spawnProcess;
     this.pool = new WorkerPool((limits) => spawn(limits, workerScript));
   }
@@ -20,6 +23,9 @@ export class PoolExecutor implements Executor {
     const results: TaskResult[] = new Array(job.tasks.length);
     const resultOf = (i: number, end: TaskEnd) => taskResult(i, end, tracker.task(i).where, job.memoryMb);
     let running = true;
+    /** Each worker's last report of its memory: a worker's figure replaces its earlier one. */
+    const memory = new Map<string, number>();
+    const basis = this.kind === "threads" ? "thread-heap" : "process-rss";
     await this.pool.run(
       {
         program,
@@ -41,6 +47,12 @@ export class PoolExecutor implements Executor {
           results[i] = result;
           const at = "at" in end ? tracker.ms(end.at) : tracker.ms();
           const cpu = "cpu_ms" in end ? end.cpu_ms : null;
+          if ("memory_bytes" in end && end.memory_bytes !== undefined) {
+            memory.set(tracker.task(i).where, end.memory_bytes);
+            let total = 0;
+            for (const bytes of memory.values()) total += bytes;
+            tracker.memory({ basis, units: memory.size, total_bytes: total });
+          }
           tracker.update(i, { end_ms: at, status: result.status, cpu_ms: cpu });
         },
         late: (i, end) => {

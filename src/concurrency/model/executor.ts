@@ -1,6 +1,6 @@
 import { ErrorFields } from "../../protocol/content";
 import { TaskInput, TaskProgram } from "./task-protocol";
-import { TaskTiming } from "./timing";
+import { MemoryUse, TaskTiming } from "./timing";
 import { TaskOutput } from "./task-output";
 
 export type TaskResult =
@@ -19,6 +19,8 @@ export interface TaskRecorder {
   update(i: number, change: Partial<TaskTiming>): void;
   /** The thread's CPU over the whole run, for tasks that share one thread. */
   threadCpu(ms: number | null): void;
+  /** What the tasks held in memory so far; the recorder adds the change in the kernel's RSS. */
+  memory(use: Omit<MemoryUse, "kernel_rss_delta_bytes">): void;
 }
 
 /** Everything an executor needs to run one cell's tasks. */

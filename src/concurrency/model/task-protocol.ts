@@ -74,8 +74,25 @@ export type FromWorker =
   | { type: "started"; id: number; at: bigint }
   | { type: "output"; id: number; name: "stdout" | "stderr"; text: string }
   /** `started`: the task's start, when the worker held it back to send with the end (short tasks). */
-  | { type: "done"; id: number; value: unknown; at: bigint; cpu_ms: number | null; started?: bigint }
-  | { type: "failed"; id: number; error: ErrorFields; at: bigint; cpu_ms: number | null; started?: bigint }
+  /** `memory_bytes`: what the worker held as the task ended (a thread: its V8 heap; a process: its RSS). */
+  | {
+      type: "done";
+      id: number;
+      value: unknown;
+      at: bigint;
+      cpu_ms: number | null;
+      memory_bytes: number;
+      started?: bigint;
+    }
+  | {
+      type: "failed";
+      id: number;
+      error: ErrorFields;
+      at: bigint;
+      cpu_ms: number | null;
+      memory_bytes: number;
+      started?: bigint;
+    }
   /**
    * Task `id` threw or rejected outside its own await chain (a timer, an unawaited promise). When
    * the task was still running, `retiring` says the worker exits next: nothing the failed task

@@ -11,8 +11,8 @@ export type WorkerLoss =
   | { kind: "unsent"; message: string };
 
 export type TaskEnd =
-  | { status: "ok"; value: unknown; at: bigint; cpu_ms: number | null }
-  | { status: "error"; error: ErrorFields; at: bigint; cpu_ms: number | null }
+  | { status: "ok"; value: unknown; at: bigint; cpu_ms: number | null; memory_bytes?: number }
+  | { status: "error"; error: ErrorFields; at: bigint; cpu_ms: number | null; memory_bytes?: number }
   | { status: "crashed"; cause: WorkerLoss };
 
 export interface TaskCallbacks {
@@ -59,10 +59,18 @@ export class PoolWorker {
           return (this.pending.get(m.id)?.callbacks ?? this.ended.get(m.id))?.output(m.name, m.text);
         case "done":
           if (m.started !== undefined) this.pending.get(m.id)?.callbacks.started(m.started);
-          return this.settle(m.id, { status: "ok", value: m.value, at: m.at, cpu_ms: m.cpu_ms }, false);
+          return this.settle(
+            m.id,
+            { status: "ok", value: m.value, at: m.at, cpu_ms: m.cpu_ms, memory_bytes: m.memory_bytes },
+            false,
+          );
         case "failed":
           if (m.started !== undefined) this.pending.get(m.id)?.callbacks.started(m.started);
-          return this.settle(m.id, { status: "error", error: m.error, at: m.at, cpu_ms: m.cpu_ms }, false);
+          return this.settle(
+            m.id,
+            { status: "error", error: m.error, at: m.at, cpu_ms: m.cpu_ms, memory_bytes: m.memory_bytes },
+            false,
+          );
         case "fault":
           if (m.retiring) this.alive = false;
           return this.settle(m.id, { status: "error", error: m.error, at: m.at, cpu_ms: null }, true);

@@ -1,5 +1,6 @@
 /** The display bundle of a timing report: pure, so the same report always renders the same bytes. */
 import { TimingMetadata, TimingReport } from "../model/timing";
+import { toColumns } from "../model/task-columns";
 import { renderHtml } from "./html";
 import { layoutReport } from "./layout";
 import { summarize } from "./summary";
@@ -17,16 +18,8 @@ export function timingMetadata(report: TimingReport): TimingMetadata {
     wall_ms: report.wall_ms,
     cpu_ms: report.cpu_ms,
     ...(report.cpu_covers ? { cpu_covers: report.cpu_covers } : {}),
-    tasks: report.tasks.map((t) => ({
-      i: t.i,
-      where: t.where,
-      queued_ms: t.queued_ms,
-      start_ms: t.start_ms,
-      end_ms: t.end_ms,
-      cpu_ms: t.cpu_ms,
-      startup_ms: t.startup_ms,
-      status: t.status,
-    })),
+    ...(report.memory ? { memory: report.memory } : {}),
+    tasks: toColumns(report.tasks),
   };
 }
 

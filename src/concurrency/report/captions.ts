@@ -3,6 +3,7 @@ import { ExecutorKind, TaskStatus, TimingReport } from "../model/timing";
 import { formatMs, formatPercent, formatRatio, plural } from "./format";
 import { Layout, Mark, MARKS, SegmentKind } from "./lanes";
 import { Summary } from "./summary";
+import { memoryLine } from "./memory";
 
 export const EXECUTOR_NAMES: Record<ExecutorKind, string> = {
   threads: "worker_threads",
@@ -52,6 +53,8 @@ export function summaryLines(report: TimingReport, s: Summary): string[] {
   const statuses = statusLine(report);
   if (statuses) lines.push(statuses);
   if (report.note) lines.push(report.note);
+  const memory = memoryLine(report);
+  if (memory) lines.push(memory);
   return lines;
 }
 
@@ -81,13 +84,16 @@ function gainLine(report: TimingReport, s: Summary): string | null {
 const DONE: TaskStatus[] = ["ok", "error", "crashed", "cancelled", "abandoned"];
 
 function statusLine(report: TimingReport): string | null {
-  const count = (status: TaskStatus) => report.tasks.filter((t) => t.status === status).length;
+  // One pass: this runs on every redraw, three times (text, HTML, SVG), over every task.
+  const counts = new Map<TaskStatus, number>();
+  for (const t of report.tasks) counts.set(t.status, (counts.get(t.status) ?? 0) + 1);
+  const count = (status: TaskStatus) => counts.get(status) ?? 0;
   const n = report.tasks.length;
   const marked = (["error", "crashed", "cancelled", "abandoned"] as Mark[])
     .filter((m) => count(m) > 0)
     .map((m) => `${count(m)} ${MARKS[m].symbol} ${m}`);
   if (!report.finished) {
-    const done = report.tasks.filter((t) => DONE.includes(t.status)).length;
+    const done = DONE.reduce((sum, status) => sum + count(status), 0);
     const parts = [`${done} of ${plural(n, "task")} done`];
     if (count("running") > 0) parts.push(`${count("running")} running`);
     if (count("queued") > 0) parts.push(`${count("queued")} queued`);

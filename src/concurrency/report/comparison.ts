@@ -3,16 +3,20 @@
  * on their own clocks, then a table that puts their wall times side by side. Pure, like the
  * single report it is built from.
  */
-import { ExecutorKind, TimingMetadata, TimingReport } from "../model/timing";
+import { ExecutorKind, memoryEach, memoryUnit, TimingMetadata, TimingReport } from "../model/timing";
 import { renderReport } from "./bundle";
 import { formatMs } from "./format";
 import { escapeHtml } from "./html";
+import { memoryPerUnit } from "./memory";
 
 export interface ComparisonRow {
   model: ExecutorKind;
   wall_ms: number;
   cpu_ms: number | null;
   speedup: number | null;
+  /** What one unit held (an async or serial task, a thread, a process), as the report's memory line measured it. */
+  memory_each_bytes: number | null;
+  memory_unit: "task" | "thread" | "process" | null;
 }
 
 export interface ComparisonBundle {
@@ -30,6 +34,8 @@ export function comparisonRows(reports: TimingReport[]): ComparisonRow[] {
     wall_ms: r.wall_ms,
     cpu_ms: r.cpu_ms,
     speedup: serial === undefined || r.wall_ms <= 0 ? null : serial / r.wall_ms,
+    memory_each_bytes: r.memory ? memoryEach(r.memory) : null,
+    memory_unit: r.memory ? memoryUnit(r.memory) : null,
   }));
 }
 
@@ -38,7 +44,7 @@ export function renderComparison(title: string, reports: TimingReport[], { lanes
   const bundles = lanes ? reports.map(renderReport) : [];
   const rows = comparisonRows(reports);
   const heading = `${title}: the same body under each model`;
-  const table = rows.length ? tableOf(rows) : undefined;
+  const table = rows.length ? tableOf(rows, reports) : undefined;
   const text = [heading, ...bundles.map((b) => b.data["text/plain"]), ...(table ? [table.text] : [])].join("\n\n");
   const html =
     `<div style="font-size:12px"><div style="margin:4px 0;font-weight:bold">${escapeHtml(heading)}</div>` +
@@ -57,28 +63,34 @@ export function renderComparison(title: string, reports: TimingReport[], { lanes
   };
 }
 
-function tableOf(rows: ComparisonRow[]): { text: string; html: string } {
-  const cells = rows.map((r) => [
+const MEMORY_NOTE =
+  "memory: what one task on the kernel thread (heap growth), one thread (its V8 heap) or one process (its RSS) held; each report above says how it was read";
+
+function tableOf(rows: ComparisonRow[], reports: TimingReport[]): { text: string; html: string } {
+  const finished = reports.filter((r) => r.finished);
+  const cells = rows.map((r, k) => [
     `%%${r.model}`,
     formatMs(r.wall_ms),
     r.cpu_ms === null ? "n/a" : formatMs(r.cpu_ms),
+    memoryPerUnit(finished[k].memory),
     r.speedup === null ? "" : `${r.speedup.toFixed(2)}×`,
   ]);
-  const head = ["model", "wall", "CPU", "speedup vs serial"];
+  const head = ["model", "wall", "CPU", "memory", "speedup vs serial"];
   const widths = head.map((h, k) => Math.max(h.length, ...cells.map((c) => c[k].length)));
   const line = (c: string[]) =>
     c
       .map((x, k) => x.padEnd(widths[k]))
       .join("  ")
       .trimEnd();
-  const text = [line(head), ...cells.map(line)].join("\n");
+  const text = [line(head), ...cells.map(line), MEMORY_NOTE].join("\n");
   const best = Math.min(...rows.map((r) => r.wall_ms));
   const td = (x: string, bold: boolean) =>
     `<td style="padding:2px 10px;text-align:right;font-family:monospace${bold ? ";font-weight:bold" : ""}">${x}</td>`;
   const html =
     `<table style="border-collapse:collapse"><tr>${head.map((h) => `<th style="padding:2px 10px;text-align:right">${h}</th>`).join("")}</tr>` +
     rows.map((r, k) => `<tr>${cells[k].map((c) => td(c, r.wall_ms === best)).join("")}</tr>`).join("") +
-    `</table>`;
+    `</table>` +
+    `<div style="margin-top:2px;opacity:0.8">${escapeHtml(MEMORY_NOTE)}</div>`;
   return { text, html };
 }
 

@@ -48,3 +48,23 @@ export function percentOf(ms: number, end: number): string {
   const value = Math.min(100, Math.max(0, (ms / end) * 100));
   return String(Number(value.toFixed(2)));
 }
+
+/** 880 B, 8.4 kB, 12 MB, 1.2 GB: decimal units, like `ps` and most system monitors' MB. */
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes)) return "—";
+  if (bytes < 0) return `-${formatBytes(-bytes)}`;
+  if (bytes < 999.5) return `${Math.round(bytes)} B`;
+  const units = ["kB", "MB", "GB", "TB"];
+  let value = bytes / 1000;
+  let k = 0;
+  while (value >= 999.5 && k < units.length - 1) {
+    value /= 1000;
+    k++;
+  }
+  return `${value < 9.95 ? value.toFixed(1) : Math.round(value)} ${units[k]}`;
+}
+
+/** A change in memory, signed: "+12 MB", "-1.0 MB", "+0 B". */
+export function formatBytesDelta(bytes: number): string {
+  return bytes < 0 ? formatBytes(bytes) : `+${formatBytes(bytes)}`;
+}

@@ -85,21 +85,16 @@ function intervals(report: TimingReport, task: TaskTiming): [SegmentKind, number
 
 function groupLane(report: TimingReport, group: Group, end: number, buckets: number): Lane {
   const width = end / buckets;
-  const cover = Array.from({ length: buckets }, () => new Map<SegmentKind, number>());
+  const cover = new BucketCover(buckets, width);
   const spans: { task: TaskTiming; from: number; to: number }[] = [];
   for (const task of group.tasks) {
     for (const [kind, from, to] of intervals(report, task)) {
       if (to <= from) continue;
       spans.push({ task, from, to });
-      const first = Math.max(0, Math.floor(from / width));
-      const last = Math.min(buckets - 1, Math.floor(to / width));
-      for (let b = first; b <= last; b++) {
-        const overlap = Math.min(to, (b + 1) * width) - Math.max(from, b * width);
-        if (overlap > 0) cover[b].set(kind, (cover[b].get(kind) ?? 0) + overlap);
-      }
+      cover.add(kind, from, to);
     }
   }
-  const kinds = cover.map((c) => winner(c, width));
+  const kinds = cover.perBucket().map((c) => winner(c, width));
   const segments: Segment[] = [];
   for (let b = 0; b < buckets; b++) {
     const kind = kinds[b];
@@ -110,6 +105,53 @@ function groupLane(report: TimingReport, group: Group, end: number, buckets: num
   }
   for (const segment of segments) segment.title = segmentTitle(segment, spans);
   return laneSummary(report, group, segments);
+}
+
+/**
+ * How long each kind covers each bucket. The buckets a span passes through whole are added as a
+ * difference (one entry where it enters, one where it leaves) and summed once at the end, so a
+ * lane of 10,000 overlapping async tasks costs a pass over the tasks, not tasks × buckets.
+ */
+class BucketCover {
+  private readonly edges = new Map<SegmentKind, { partial: Float64Array; whole: Float64Array }>();
+
+  constructor(
+    private readonly buckets: number,
+    private readonly width: number,
+  ) {}
+
+  add(kind: SegmentKind, from: number, to: number): void {
+    let e = this.edges.get(kind);
+    if (!e) {
+      e = { partial: new Float64Array(this.buckets), whole: new Float64Array(this.buckets + 1) };
+      this.edges.set(kind, e);
+    }
+    const w = this.width;
+    const first = Math.max(0, Math.floor(from / w));
+    const last = Math.min(this.buckets - 1, Math.floor(to / w));
+    if (first > last) return;
+    const overlap = (b: number) => Math.max(0, Math.min(to, (b + 1) * w) - Math.max(from, b * w));
+    e.partial[first] += overlap(first);
+    if (last === first) return;
+    e.partial[last] += overlap(last);
+    if (last > first + 1) {
+      e.whole[first + 1] += w;
+      e.whole[last] -= w;
+    }
+  }
+
+  perBucket(): Map<SegmentKind, number>[] {
+    const out = Array.from({ length: this.buckets }, () => new Map<SegmentKind, number>());
+    for (const [kind, { partial, whole }] of this.edges) {
+      let running = 0;
+      for (let b = 0; b < this.buckets; b++) {
+        running += whole[b];
+        const v = running + partial[b];
+        if (v > 0) out[b].set(kind, v);
+      }
+    }
+    return out;
+  }
 }
 
 function winner(cover: Map<SegmentKind, number>, width: number): SegmentKind | null {

@@ -9,6 +9,7 @@ import { FromWorker, Reattach, ShippedProgram, TaskInput, ToWorker } from "../mo
 import { CompiledProgram, compileProgram } from "./compiled-program";
 import { clockNs } from "../model/cpu-clock";
 import { taskCpuClock } from "./task-cpu";
+import { workerMemoryClock } from "./worker-memory";
 import { HeldStart } from "./held-start";
 import { toErrorFields } from "../../runtime/error-fields";
 import { sleep, sleepSync } from "../../runtime/sleep";
@@ -77,6 +78,7 @@ function openPort(): Port {
 const port = openPort();
 const starts = new HeldStart((m) => port.post(m));
 const cpuMs = taskCpuClock(parentPort !== null);
+const memoryBytes = workerMemoryClock(parentPort !== null);
 const output = new TaskOutputSender(
   (id, name, text) => {
     starts.release();
@@ -180,7 +182,7 @@ async function run(
   };
   const ended = () => {
     const at = clockNs();
-    return { at, cpu_ms: cpu(), ...starts.end(id, startedAt, at) };
+    return { at, cpu_ms: cpu(), memory_bytes: memoryBytes(), ...starts.end(id, startedAt, at) };
   };
   try {
     const body = programFor(programId).instantiate(input.item, itemReattach);
@@ -202,6 +204,7 @@ async function run(
         id,
         at: done.at,
         cpu_ms: done.cpu_ms,
+        memory_bytes: done.memory_bytes,
         ...(done.started === undefined ? {} : { started: done.started }),
         error: {
           ename: "DataCloneError",

@@ -1,6 +1,6 @@
 import { randomUUID } from "crypto";
 import { CellOutput } from "../../protocol/interpreter-contract";
-import { ExecutorKind, TaskStatus, TaskTiming, TimingReport } from "../../concurrency/model/timing";
+import { ExecutorKind, MemoryUse, TaskStatus, TaskTiming, TimingReport } from "../../concurrency/model/timing";
 import { clockNs } from "../../concurrency/model/cpu-clock";
 import { renderReport } from "../../concurrency/report/bundle";
 import { TaskRecorder } from "../../concurrency/model/executor";
@@ -42,6 +42,8 @@ export class OwnReportDisplay implements ReportView {
 export class ReportTracker implements TaskRecorder {
   readonly report: TimingReport;
   private readonly startNs = clockNs();
+  /** Read once here and once at the end: two reads of /proc per cell, nothing in between. */
+  private readonly startRss = process.memoryUsage.rss();
   private timer: NodeJS.Timeout | undefined;
   private lastDrawMs = 0;
 
@@ -107,10 +109,15 @@ export class ReportTracker implements TaskRecorder {
     this.report.cpu_ms = ms;
   }
 
+  memory(use: Omit<MemoryUse, "kernel_rss_delta_bytes">): void {
+    this.report.memory = { ...use, kernel_rss_delta_bytes: this.report.memory?.kernel_rss_delta_bytes ?? 0 };
+  }
+
   finish(note?: string): TimingReport {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.report.wall_ms = this.ms();
+    if (this.report.memory) this.report.memory.kernel_rss_delta_bytes = process.memoryUsage.rss() - this.startRss;
     if (this.report.cpu_covers !== "thread") {
       const cpus = this.report.tasks.map((t) => t.cpu_ms);
       this.report.cpu_ms = cpus.every((c): c is number => c !== null) ? cpus.reduce((a, b) => a + b, 0) : null;
