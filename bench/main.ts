@@ -71,7 +71,19 @@ const MAGIC_PLAN: MagicPlan = {
   perTaskWorkers: 2,
 };
 
-const FIDELITY_PLAN: FidelityPlan = { warmUp: 1, runs: 5, liveTasks: 4, liveIterations: 100_000_000 };
+/** `--runs N`: fewer rounds where time is short (CI runs the rows on two Nodes), more for a closer look. */
+function runsFlag(fallback: number): number {
+  const at = process.argv.indexOf("--runs");
+  if (at < 0) return fallback;
+  const runs = Number(process.argv[at + 1]);
+  if (!Number.isInteger(runs) || runs < 1 || runs > 100) {
+    console.error(`--runs takes a whole number from 1 to 100, not ${JSON.stringify(process.argv[at + 1] ?? "")}`);
+    process.exit(2);
+  }
+  return runs;
+}
+
+const FIDELITY_PLAN: FidelityPlan = { warmUp: 1, runs: runsFlag(5), liveTasks: 4, liveIterations: 100_000_000 };
 
 /** Every wait is bounded: tslab can leave a request without a reply or an idle status forever. */
 const LIMITS = {

@@ -24,7 +24,8 @@ const SELECTORS = {
   dialog: ".modal.in",
   // Tracebacks, stderr, a renderer that threw, an output type the front end does not know.
   errorOutput: ".output_error, .output_stderr, .js-error, .output_unrecognized",
-  reportCandidate: ".output_html > div",
+  // Any div: %%compare nests one report per model inside its own wrapper.
+  reportCandidate: ".output_html div",
   lane: ":scope > div[title]",
 };
 
@@ -142,7 +143,12 @@ function describeCell(cell) {
 async function reportsIn(cell) {
   const reports = [];
   for (const candidate of await cell.$$(SELECTORS.reportCandidate)) {
-    if (await candidate.evaluate((div, lane) => div.querySelector(`${lane} > div`) !== null, SELECTORS.lane)) {
+    if (
+      await candidate.evaluate(
+        (div, lane) => div.querySelector(`${lane} > div`) !== null && !div.hasAttribute("title"),
+        SELECTORS.lane,
+      )
+    ) {
       reports.push(candidate);
     }
   }

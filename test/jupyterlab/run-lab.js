@@ -17,8 +17,9 @@
  *   4. the committed notebooks exported by nbconvert (`--template lab`, light and dark), the same.
  *
  * Usage: node test/jupyterlab/run-lab.js [--out DIR] [--runner-dir DIR] [--timeout SEC] [--only A.ipynb,B.ipynb]
- *   --out: screenshots and logs (default artifacts/jupyterlab); --runner-dir: the headless runner's
- *   executed notebooks, if CI has them already (otherwise the runner runs here); --timeout: per Run All;
+ *   --out: screenshots and logs (default artifacts/jupyterlab); --runner-dir: executed copies of the
+ *   notebooks made by another client (CI passes nbconvert's; otherwise the headless runner runs here)
+ *   to compare output types with; --timeout: per Run All;
  *   --only: just these notebooks of notebooks/ (while working on the test; CI runs them all).
  * Env: CHROMIUM_PATH, JUPYTER_PYTHON as for test/browser/run-notebook.js.
  * Prints "ok: …"/"FAIL: …" lines, a contrast table and the time taken; exits 1 on any failure.
