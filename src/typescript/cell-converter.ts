@@ -16,6 +16,9 @@ import { localModules } from "./local-modules";
 import type { CellDiagnostic } from "./compiler-protocol";
 import { compose, decodeMappings, LineMap, shiftSourceLines } from "../runtime/source-map";
 
+/** Imports, `require` and references bring in files whose types may need Node's: those cells skip the light program. */
+const READS_OTHER_FILES = /\bimport\b|\brequire\s*\(|\/\/\/\s*<reference/;
+
 export interface Conversion {
   diagnostics: CellDiagnostic[];
   js: string;
@@ -45,13 +48,32 @@ export class CellConverter {
     this.cells = new CellProgram(ts, cwd, cellCompilerOptions(ts, cwd));
   }
 
+  /** Whether cells are checked with Node's types yet (they come with the first cell that needs them). */
+  get hasNodeTypes(): boolean {
+    return !this.cells.isLight;
+  }
+
   /** The language service behind the cells (its first program is the costly step: see CellProgram). */
   warmUp(): void {
     this.cells.update("", "0");
     this.cells.program().program.getTypeChecker();
   }
 
+  /**
+   * Without Node's types while the cell needs none of them (see cell-program.ts): a cell the light
+   * program finds any problem with, or one that reads other files, is checked again, and from then
+   * on every cell is, with all of them.
+   */
   convert(declarations: string, code: string): Conversion {
+    if (this.cells.isLight && !READS_OTHER_FILES.test(code)) {
+      const light = this.convertIn(declarations, code);
+      if (light.diagnostics.length === 0) return light;
+    }
+    this.cells.addNodeTypes();
+    return this.convertIn(declarations, code);
+  }
+
+  private convertIn(declarations: string, code: string): Conversion {
     const ts = this.ts;
     const names = declaredNames(ts, ts.createSourceFile("cell.ts", code, ts.ScriptTarget.Latest, false));
     const exportList = names.length > 0 ? `\nexport {${names.join(", ")}}` : "";
@@ -60,7 +82,9 @@ export class CellConverter {
     const checker = program.getTypeChecker();
     const modules = localModules(ts, program, checker, cell, this.cells.cwd);
 
-    const diagnostics = [cell, ...modules].flatMap((file) => this.diagnosticsOf(program, file));
+    // The light program also answers for the notebook's declarations: a name in them it cannot resolve.
+    const checked = this.cells.isLight ? [context, cell, ...modules] : [cell, ...modules];
+    const diagnostics = checked.flatMap((file) => this.diagnosticsOf(program, file));
     if (diagnostics.length > 0) return { diagnostics, js: "", lineMap: [], declarations: "", sideOutputs: [] };
 
     let js = "";
@@ -96,6 +120,8 @@ export class CellConverter {
   }
 
   inspect(declarations: string, code: string, position: number): TS.QuickInfo | undefined {
+    // What a name is, and what may follow a dot, must not depend on whether Node's types were needed yet.
+    this.cells.addNodeTypes();
     this.cells.update(declarations, code);
     this.cells.program();
     const info = this.cells.service.getQuickInfoAtPosition(this.cells.cellFile, position + MODULE_PREFIX.length);
@@ -108,6 +134,7 @@ export class CellConverter {
    * with it come first, then those that start with it ignoring case, then those that contain it.
    */
   complete(declarations: string, code: string, position: number): Completions {
+    this.cells.addNodeTypes();
     this.cells.update(declarations, code);
     this.cells.program();
     const at = position + MODULE_PREFIX.length;

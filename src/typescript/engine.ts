@@ -6,11 +6,11 @@
  * Where the time goes (figures from issue 12, measured on a quiet 2-core machine):
  * - `createTypeScriptEngine()` costs nothing; `version` reads a package.json.
  * - `warmUp()` starts the compiler thread and loads TypeScript into it (~0.3 s).
- * - The first `convert()` (or `complete`/`inspect`) creates the program: it parses and binds the
- *   declaration files every cell sees, TypeScript's `lib` files and `@types/node` (160 files,
- *   2.8 MB of text, 2.2 MB of it `@types/node`), about 1–1.5 s and most of the compiler thread's
- *   heap. That step lives in `CellProgram.program()` (cell-program.ts): the place to snapshot,
- *   cache or make lazier.
+ * - The first `convert()` creates the program: it parses and binds the declaration files every
+ *   cell sees. Until a cell needs Node's types that is TypeScript's `lib` files only (~0.5 s, about
+ *   35 MB of heap); the first cell that needs them adds `@types/node` (2.2 MB of text, ~1 s more and
+ *   about 40 MB more heap), and so do completion and inspection. That step lives in
+ *   `CellProgram.program()` (cell-program.ts): the place to snapshot, cache or make lazier.
  * - Later cells re-parse only the cell and the notebook's declarations and check the cell with a
  *   new type checker: ~5–20 ms for a small cell.
  */
