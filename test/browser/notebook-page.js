@@ -10,6 +10,8 @@
  */
 "use strict";
 
+const { reportsAmong } = require("./report-dom");
+
 /** @typedef {import("puppeteer-core").Page} Page */
 /** @typedef {import("puppeteer-core").ElementHandle<Element>} Handle */
 
@@ -140,19 +142,8 @@ function describeCell(cell) {
 }
 
 /** @param {Handle} cell @returns {Promise<Handle[]>} */
-async function reportsIn(cell) {
-  const reports = [];
-  for (const candidate of await cell.$$(SELECTORS.reportCandidate)) {
-    if (
-      await candidate.evaluate(
-        (div, lane) => div.querySelector(`${lane} > div`) !== null && !div.hasAttribute("title"),
-        SELECTORS.lane,
-      )
-    ) {
-      reports.push(candidate);
-    }
-  }
-  return reports;
+function reportsIn(cell) {
+  return reportsAmong(cell, SELECTORS);
 }
 
 /** @param {Handle} report @returns {Promise<ReportView>} */

@@ -26,7 +26,7 @@ const os = require("node:os");
 const path = require("node:path");
 
 const { findChromium, launchChromium } = require("./chromium");
-const { CLI, ROOT, Checks, installKernelspec, jupyterEnv, shown } = require("./test-run");
+const { CLI, ROOT, Checks, installKernelspec, jupyterEnv, shown, stopOnExit } = require("./test-run");
 const { describeContrast, measureReports } = require("./contrast");
 const { expectedCells, writeUnexecutedCopy } = require("./notebook-file");
 const ui = require("./notebook-page");
@@ -170,26 +170,7 @@ async function main() {
 
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "ts-kernel-browser-"));
   const checks = new Checks();
-  /** @type {import("./notebook-server").NotebookServer | null} */
-  let server = null;
-  /** @type {import("puppeteer-core").Browser | null} */
-  let browser = null;
-  /** @type {Promise<void> | null} */
-  let cleaning = null;
-  const cleanUp = () =>
-    (cleaning ??= (async () => {
-      await browser?.close().catch(() => undefined);
-      await server?.stop();
-      pageLog.end();
-      fs.rmSync(work, { recursive: true, force: true });
-    })());
-  // Ctrl-C or CI's timeout: server and browser lead process groups of their own and would outlive us.
-  for (const signal of /** @type {const} */ (["SIGINT", "SIGTERM", "SIGHUP"])) {
-    process.once(signal, () => {
-      console.log(`FAIL: browser test of ${name} stopped by ${signal}`);
-      cleanUp().finally(() => process.exit(1));
-    });
-  }
+  const run = stopOnExit(`browser test of ${name}`, work, pageLog);
   try {
     const env = jupyterEnv(work);
     installKernelspec(env);
@@ -201,17 +182,17 @@ async function main() {
       throw new Error(`the served copy of ${name} is the original itself`);
     }
     writeUnexecutedCopy(options.notebook, path.join(served, name));
-    server = await startNotebookServer({
+    const server = (run.server = await startNotebookServer({
       python: process.env.JUPYTER_PYTHON || "/usr/bin/python3",
       notebookDir: served,
       env,
       logFile: serverLog,
       timeoutMs: START_TIMEOUT_MS,
-    });
+    }));
 
     const profile = path.join(work, "chromium-profile");
     fs.mkdirSync(profile);
-    browser = await launchChromium(chromium.path, profile);
+    const browser = (run.browser = await launchChromium(chromium.path, profile));
     const page = await browser.newPage();
     page.setDefaultTimeout(START_TIMEOUT_MS);
     page.on("console", (m) => pageLog.write(`${m.type()}: ${m.text()}\n`));
@@ -240,7 +221,7 @@ async function main() {
   } catch (error) {
     checks.check(false, "the browser test ran to the end", error instanceof Error ? error.message : String(error));
   } finally {
-    await cleanUp();
+    await run.cleanUp();
   }
 
   const seconds = ((Date.now() - started) / 1000).toFixed(1);

@@ -37,6 +37,40 @@ function installKernelspec(env) {
   if (run.status !== 0) throw new Error(`cli.js install --user failed:\n${run.stdout}${run.stderr}`);
 }
 
+/**
+ * What a browser test started and must stop however it ends: normally, on an error, or on Ctrl-C
+ * or CI's timeout, since server and browser lead process groups of their own and would outlive it.
+ * The test sets `server` and `browser` once it has them; `cleanUp()` runs at most once.
+ * @param {string} what the test, for the line printed when a signal stops it
+ * @param {string} work its throw-away folder, removed at the end
+ * @param {fs.WriteStream} pageLog the page's console log, closed at the end
+ */
+function stopOnExit(what, work, pageLog) {
+  const held = {
+    /** @type {import("./notebook-server").NotebookServer | null} */
+    server: null,
+    /** @type {import("puppeteer-core").Browser | null} */
+    browser: null,
+    /** @type {Promise<void> | null} */
+    cleaning: null,
+    cleanUp() {
+      return (held.cleaning ??= (async () => {
+        await held.browser?.close().catch(() => undefined);
+        await held.server?.stop();
+        pageLog.end();
+        fs.rmSync(work, { recursive: true, force: true });
+      })());
+    },
+  };
+  for (const signal of /** @type {const} */ (["SIGINT", "SIGTERM", "SIGHUP"])) {
+    process.once(signal, () => {
+      console.log(`FAIL: ${what} stopped by ${signal}`);
+      held.cleanUp().finally(() => process.exit(1));
+    });
+  }
+  return held;
+}
+
 /** Collects what went wrong rather than stopping at the first, so one run shows every problem. */
 class Checks {
   constructor() {
@@ -57,4 +91,4 @@ class Checks {
   }
 }
 
-module.exports = { CLI, ROOT, Checks, installKernelspec, jupyterEnv, shown };
+module.exports = { CLI, ROOT, Checks, installKernelspec, jupyterEnv, shown, stopOnExit };

@@ -2,10 +2,12 @@
 /**
  * The JupyterLab 4 page the test drives: the app is reached through `window.jupyterapp` (its
  * commands, the current notebook panel and its models), and what a user sees is read from the DOM.
- * A timing report is found by its shape, as in test/browser/notebook-page.js: a div at the top of a
+ * A timing report is found by its shape (test/browser/report-dom.js): a div in a
  * text/html output whose lanes are child rows with a title, each holding a track (a div).
  */
 "use strict";
+
+const { reportsAmong } = require("../browser/report-dom");
 
 /** @typedef {import("puppeteer-core").Page} Page */
 /** @typedef {import("puppeteer-core").ElementHandle<Element>} Handle */
@@ -148,19 +150,8 @@ function outputTypes(page) {
 }
 
 /** Timing reports drawn from text/html in a cell. @param {Handle} cell @returns {Promise<Handle[]>} */
-async function reportsIn(cell) {
-  const reports = [];
-  for (const candidate of await cell.$$(SELECTORS.reportCandidate)) {
-    if (
-      await candidate.evaluate(
-        (div, lane) => div.querySelector(`${lane} > div`) !== null && !div.hasAttribute("title"),
-        SELECTORS.lane,
-      )
-    ) {
-      reports.push(candidate);
-    }
-  }
-  return reports;
+function reportsIn(cell) {
+  return reportsAmong(cell, SELECTORS);
 }
 
 /**

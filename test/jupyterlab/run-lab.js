@@ -36,7 +36,7 @@ const { describeContrast, measureReports } = require("../browser/contrast");
 const { exportHtml, openExport, reportsInExport } = require("../browser/nbconvert-export");
 const { expectedCells, writeUnexecutedCopy } = require("../browser/notebook-file");
 const { startNotebookServer, tail } = require("../browser/notebook-server");
-const { CLI, ROOT, Checks, installKernelspec, jupyterEnv, shown } = require("../browser/test-run");
+const { CLI, ROOT, Checks, installKernelspec, jupyterEnv, shown, stopOnExit } = require("../browser/test-run");
 const { buildApp } = require("./build-app");
 const { checkInteraction } = require("./interaction");
 const lab = require("./lab-page");
@@ -315,25 +315,7 @@ async function main() {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "ts-kernel-lab-"));
   const checks = new Checks();
   const table = new ContrastTable();
-  /** @type {import("../browser/notebook-server").NotebookServer | null} */
-  let server = null;
-  /** @type {import("puppeteer-core").Browser | null} */
-  let browser = null;
-  /** @type {Promise<void> | null} */
-  let cleaning = null;
-  const cleanUp = () =>
-    (cleaning ??= (async () => {
-      await browser?.close().catch(() => undefined);
-      await server?.stop();
-      pageLog.end();
-      fs.rmSync(work, { recursive: true, force: true });
-    })());
-  for (const signal of /** @type {const} */ (["SIGINT", "SIGTERM", "SIGHUP"])) {
-    process.once(signal, () => {
-      console.log(`FAIL: JupyterLab test stopped by ${signal}`);
-      cleanUp().finally(() => process.exit(1));
-    });
-  }
+  const run = stopOnExit("JupyterLab test", work, pageLog);
   try {
     const env = jupyterEnv(work);
     installKernelspec(env);
@@ -345,17 +327,17 @@ async function main() {
     for (const nb of notebooks) writeUnexecutedCopy(nb, path.join(served, "run", path.basename(nb)));
     const runnerFiles = notebooks.map((nb) => runnerCopy(nb, options.runnerDir, work));
 
-    server = await startNotebookServer({
+    const server = (run.server = await startNotebookServer({
       python: process.env.JUPYTER_PYTHON || "/usr/bin/python3",
       notebookDir: served,
       env,
       logFile: serverLog,
       timeoutMs: START_TIMEOUT_MS,
       labScript: path.join(__dirname, "serve.py"),
-    });
+    }));
     const profile = path.join(work, "chromium-profile");
     fs.mkdirSync(profile);
-    browser = await launchChromium(chromium.path, profile);
+    const browser = (run.browser = await launchChromium(chromium.path, profile));
     const page = await browser.newPage();
     page.setDefaultTimeout(START_TIMEOUT_MS);
     page.on("console", (m) => pageLog.write(`${m.type()}: ${m.text()}\n`));
@@ -391,7 +373,7 @@ async function main() {
       error instanceof Error ? (error.stack ?? error.message) : String(error),
     );
   } finally {
-    await cleanUp();
+    await run.cleanUp();
   }
 
   table.print();
