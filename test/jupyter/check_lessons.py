@@ -9,7 +9,10 @@ lesson:cpu cell before it (for %%compare, the serial run in the same cell) over 
 wall; with no such run, the CPU time over the wall. Serial's work is its CPU time where the report
 has one, else its wall: on a loaded machine a descheduled serial run stretches its wall but not its
 CPU time, and a stretched baseline once made %%async look 1.57× faster than serial in CI. Figures come from each report's
-metadata.timing, the core count from its text/plain.
+metadata.timing, the core count from its text/plain. A speedup too low is not held against a run
+whose report says other programs kept at least half a core busy meanwhile (metadata.timing's
+others_busy_cores, read by the kernel from /proc/stat): a shared CI machine once left %%threads
+1.05× with one of two cores taken; a speedup too high still fails.
 
 Cells also tagged "lesson:memory" hold the cost of concurrency: each report's metadata.timing.memory
 must be there, and every thread's and process's figure must exceed 10 × the largest per-task figure
@@ -41,6 +44,8 @@ PARALLEL_SPEEDUP_ABOVE = 1.2
 ASYNC_SPEEDUP_RANGE = (0.6, 1.4)
 SERIAL_OVERLAP_ABOVE = 1.05
 WORKER_OVER_TASK_MEMORY = 10
+# From here a run had visibly less of the machine (the report then says so too).
+LOADED_MACHINE_CORES = 0.5
 # The summary line of a report's text/plain: "CPU 1.19 s (1.87 of 2 cores busy)".
 CORES = re.compile(r"of (\d+) cores? busy")
 
@@ -135,8 +140,12 @@ def check_cpu(cell, report, serial_wall):
     else:
         raise LessonFailure(f"{cell_label(cell)}: %%{executor} has no serial run to compare with and CPU n/a")
     figure = f"cpu {label} speedup {speedup:.2f}×{basis}"
+    others = timing.get("others_busy_cores") or 0
+    loaded = f"{figure} (low not checked: other programs kept {others:.1f} cores busy meanwhile)"
     if executor == "async":
         low, high = ASYNC_SPEEDUP_RANGE
+        if speedup < low and others >= LOADED_MACHINE_CORES:
+            return loaded
         if not low <= speedup <= high:
             raise LessonFailure(f"{cell_label(cell)}: %%async computed with speedup {speedup:.2f}×{basis}; one thread "
                                 f"should give about 1× (between {low} and {high})")
@@ -144,6 +153,8 @@ def check_cpu(cell, report, serial_wall):
     match = CORES.search(report.data.get("text/plain", ""))
     if match and int(match.group(1)) == 1:
         return f"{figure} (not checked: the report says 1 core)"
+    if speedup <= PARALLEL_SPEEDUP_ABOVE and others >= LOADED_MACHINE_CORES:
+        return loaded
     if speedup <= PARALLEL_SPEEDUP_ABOVE:
         cores = f"{match.group(1)} cores" if match else "cores not shown in the report"
         raise LessonFailure(f"{cell_label(cell)}: %%{executor} computed with speedup {speedup:.2f}×{basis} on {cores}; "
@@ -225,11 +236,13 @@ def self_test():
     """Runs the check on made-up notebooks, each broken in one way, so that CI knows it can fail."""
     from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-    def report(executor, wall, spans, cores=2, cpu=None, memory=None):
+    def report(executor, wall, spans, cores=2, cpu=None, memory=None, others=None):
         tasks = [{"i": i, "where": "main", "queued_ms": 0, "start_ms": s, "end_ms": e, "cpu_ms": None,
                   "startup_ms": None, "status": "ok"} for i, (s, e) in enumerate(spans)]
         text = f"%%{executor}\nwall {wall} ms · CPU 1 ms (0.50 of {cores} {'core' if cores == 1 else 'cores'} busy)"
         timing = {"executor": executor, "wall_ms": wall, "cpu_ms": cpu, "tasks": to_columns(tasks)}
+        if others is not None:
+            timing["others_busy_cores"] = others
         if memory is not None:
             basis = {"async": "kernel-heap", "threads": "thread-heap", "processes": "process-rss"}[executor]
             timing["memory"] = {"basis": basis, "units": len(spans), "total_bytes": memory * len(spans),
@@ -250,7 +263,7 @@ def self_test():
 
     def notebook(io_threads_wall=1100, threads_speedup=1.9, async_speedup=1.0, cores=2, io_tag=IO, cpu_report=True,
                  serial_io_spans=((0, 1000), (1000, 2000), (2000, 3000)), thread_bytes=9_600_000,
-                 async_bytes=3_700, memory_tag=True, with_memory=True, serial_stretch=1.0):
+                 async_bytes=3_700, memory_tag=True, with_memory=True, serial_stretch=1.0, others=None):
         serial_wall = 1200
         memory_cells = [
             cell(f"{IO} {MEMORY}" if memory_tag else IO, "%%async -n 3",
@@ -264,9 +277,10 @@ def self_test():
             cell(CPU, "%%serial -n 2", report("serial", serial_wall * serial_stretch,
                                               [(0, 600 * serial_stretch), (600 * serial_stretch, 1200 * serial_stretch)],
                                               cpu=serial_wall if serial_stretch != 1.0 else None)),
-            cell(CPU, "%%threads -n 2", *([report("threads", serial_wall / threads_speedup, computes, cores)]
+            cell(CPU, "%%threads -n 2", *([report("threads", serial_wall / threads_speedup, computes, cores,
+                                                  others=others)]
                                            if cpu_report else [])),
-            cell(CPU, "%%async -n 2", report("async", serial_wall / async_speedup, computes)),
+            cell(CPU, "%%async -n 2", report("async", serial_wall / async_speedup, computes, others=others)),
         ])
 
     cases = [
@@ -275,6 +289,10 @@ def self_test():
         ("async with a speedup", notebook(async_speedup=1.9), False),
         ("a serial baseline stretched by a loaded machine", notebook(serial_stretch=1.6), True),
         ("waits that did not overlap", notebook(io_threads_wall=2900), False),
+        ("no speedup while other programs took a core", notebook(threads_speedup=1.05, async_speedup=0.5, others=0.9),
+         True),
+        ("no speedup with other programs barely busy", notebook(threads_speedup=1.05, others=0.3), False),
+        ("async with a speedup on a loaded machine", notebook(async_speedup=1.9, others=0.9), False),
         ("one core: no speedup expected", notebook(threads_speedup=1.0, cores=1), True),
         ("no lesson:io cell", notebook(io_tag=None, with_memory=False), False),
         ("a misspelt tag", notebook(io_tag="lesson:i0"), False),

@@ -66,6 +66,11 @@ export interface TimingReport {
   memory?: MemoryUse;
   /** A note shown under the summary, e.g. "interrupted: 2 tasks cancelled". */
   note?: string;
+  /**
+   * Cores that other programs kept busy while the cell ran (the machine's busy share from
+   * /proc/stat minus the kernel's own CPU and its processes' tasks), when it could be read.
+   */
+  others_busy_cores?: number;
 }
 
 /**
@@ -125,5 +130,6 @@ export interface TimingMetadata {
   cpu_ms: number | null;
   cpu_covers?: "thread";
   memory?: MemoryUse;
+  others_busy_cores?: number;
   tasks: TaskColumns;
 }

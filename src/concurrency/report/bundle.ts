@@ -19,6 +19,7 @@ export function timingMetadata(report: TimingReport): TimingMetadata {
     cpu_ms: report.cpu_ms,
     ...(report.cpu_covers ? { cpu_covers: report.cpu_covers } : {}),
     ...(report.memory ? { memory: report.memory } : {}),
+    ...(report.others_busy_cores !== undefined ? { others_busy_cores: report.others_busy_cores } : {}),
     tasks: toColumns(report.tasks),
   };
 }

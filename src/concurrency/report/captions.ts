@@ -53,6 +53,8 @@ export function summaryLines(report: TimingReport, s: Summary): string[] {
   const statuses = statusLine(report);
   if (statuses) lines.push(statuses);
   if (report.note) lines.push(report.note);
+  const load = loadLine(report);
+  if (load) lines.push(load);
   const memory = memoryLine(report);
   if (memory) lines.push(memory);
   return lines;
@@ -79,6 +81,18 @@ function gainLine(report: TimingReport, s: Summary): string | null {
     parts.push(`efficiency ${formatPercent(e.perWorker)} of ${plural(e.workers, "worker")}${perCore}`);
   }
   return parts.join(" · ");
+}
+
+/** From this many cores kept busy by other programs, a run had visibly less of the machine. */
+export const LOADED_MACHINE_CORES = 0.5;
+
+function loadLine(report: TimingReport): string | null {
+  const others = report.others_busy_cores;
+  if (others === undefined || others < LOADED_MACHINE_CORES) return null;
+  return (
+    `meanwhile other programs kept ${others.toFixed(1)} of ${plural(report.cores, "core")} busy: ` +
+    "this run had less of the machine than a quiet one gives"
+  );
 }
 
 const DONE: TaskStatus[] = ["ok", "error", "crashed", "cancelled", "abandoned"];

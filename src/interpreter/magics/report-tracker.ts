@@ -2,6 +2,7 @@ import { randomUUID } from "crypto";
 import { CellOutput } from "../../protocol/interpreter-contract";
 import { ExecutorKind, MemoryUse, TaskStatus, TaskTiming, TimingReport } from "../../concurrency/model/timing";
 import { clockNs } from "../../concurrency/model/cpu-clock";
+import { machineCores, othersBusyCores, sampleLoad } from "../../concurrency/model/machine-load";
 import { renderReport } from "../../concurrency/report/bundle";
 import { TaskRecorder } from "../../concurrency/model/executor";
 
@@ -44,6 +45,7 @@ export class ReportTracker implements TaskRecorder {
   private readonly startNs = clockNs();
   /** Read once here and once at the end: two reads of /proc per cell, nothing in between. */
   private readonly startRss = process.memoryUsage.rss();
+  private readonly startLoad = sampleLoad();
   private timer: NodeJS.Timeout | undefined;
   private lastDrawMs = 0;
 
@@ -121,6 +123,13 @@ export class ReportTracker implements TaskRecorder {
     if (this.report.cpu_covers !== "thread") {
       const cpus = this.report.tasks.map((t) => t.cpu_ms);
       this.report.cpu_ms = cpus.every((c): c is number => c !== null) ? cpus.reduce((a, b) => a + b, 0) : null;
+    }
+    const endLoad = this.startLoad && sampleLoad();
+    if (this.startLoad && endLoad) {
+      // Child processes' CPU is not in the kernel's own account; their tasks' CPU stands in for it.
+      const childMs = this.report.executor === "processes" ? (this.report.cpu_ms ?? 0) : 0;
+      const others = othersBusyCores(this.startLoad, endLoad, machineCores(), childMs);
+      if (others !== null) this.report.others_busy_cores = Math.round(others * 100) / 100;
     }
     this.report.finished = true;
     if (note) this.report.note = note;

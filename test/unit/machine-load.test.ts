@@ -1,0 +1,41 @@
+import { othersBusyCores, LoadSample } from "../../src/concurrency/model/machine-load";
+import { summarize } from "../../src/concurrency/report/summary";
+import { summaryLines } from "../../src/concurrency/report/captions";
+import { timingMetadata } from "../../src/concurrency/report/bundle";
+import * as F from "../support/timing-fixtures";
+
+const start: LoadSample = { busy: 1000, total: 4000, own_ms: 500, at_ms: 0 };
+
+describe("cores kept busy by other programs while a cell ran", () => {
+  it("is the machine's busy cores minus the kernel's own", () => {
+    // 2 cores over 1 s: 200 jiffies in all, 180 busy = 1.8 cores busy; the kernel used 0.9 s of CPU.
+    const end: LoadSample = { busy: 1180, total: 4200, own_ms: 1400, at_ms: 1000 };
+    expect(othersBusyCores(start, end, 2)).toBeCloseTo(0.9, 5);
+  });
+
+  it("counts child processes' task CPU as the kernel's", () => {
+    const end: LoadSample = { busy: 1180, total: 4200, own_ms: 600, at_ms: 1000 };
+    expect(othersBusyCores(start, end, 2, 1700)).toBeCloseTo(0, 5);
+    expect(othersBusyCores(start, end, 2, 800)).toBeCloseTo(0.9, 5);
+  });
+
+  it("is never below zero nor above the machine, and unknown for a run too short to tell", () => {
+    const quiet: LoadSample = { busy: 1010, total: 4200, own_ms: 1500, at_ms: 1000 };
+    expect(othersBusyCores(start, quiet, 2)).toBe(0);
+    expect(othersBusyCores(start, { ...quiet, at_ms: 100 }, 2)).toBeNull();
+    expect(othersBusyCores(start, { ...quiet, total: 4000 }, 2)).toBeNull();
+  });
+});
+
+describe("a loaded machine in the report", () => {
+  it("says so under the summary from half a core, and keeps the figure in metadata.timing", () => {
+    const loaded = { ...F.threadsCpu, others_busy_cores: 0.93 };
+    expect(summaryLines(loaded, summarize(loaded))).toContain(
+      "meanwhile other programs kept 0.9 of 2 cores busy: this run had less of the machine than a quiet one gives",
+    );
+    expect(timingMetadata(loaded).others_busy_cores).toBe(0.93);
+    const quiet = { ...F.threadsCpu, others_busy_cores: 0.2 };
+    expect(summaryLines(quiet, summarize(quiet)).join("\n")).not.toMatch(/other programs/);
+    expect(timingMetadata(F.threadsCpu)).not.toHaveProperty("others_busy_cores");
+  });
+});
