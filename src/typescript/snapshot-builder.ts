@@ -32,17 +32,14 @@ export function buildSnapshot(
   log: (line: string) => void,
   entry = SNAPSHOT_ENTRY,
 ): SnapshotBuild {
-  const skipped = (why: string): SnapshotBuild => {
-    log(`compiler snapshot not built: ${why}`);
-    return { done: Promise.resolve("skipped"), stop: () => undefined };
-  };
-  const failedBefore = recentFailure(paths);
-  if (failedBefore) return skipped(`the last attempt failed recently (${failedBefore})`);
+  // Said once, when the attempt failed; a room's other kernels skip without a word.
+  const skipped: SnapshotBuild = { done: Promise.resolve("skipped"), stop: () => undefined };
+  if (recentFailure(paths)) return skipped;
   const release = takeLock(paths);
-  if (!release) return skipped("another kernel is building it");
+  if (!release) return skipped;
 
   const partial = `${paths.blob}.${process.pid}.partial`;
-  const filesList = `${paths.blob}.${process.pid}.files.json`;
+  const filesList = `${paths.blob}.${process.pid}.files`;
   const cleanUp = () => {
     for (const file of [partial, filesList]) fs.rmSync(file, { force: true });
     release();
@@ -51,7 +48,8 @@ export function buildSnapshot(
     fs.mkdirSync(paths.work, { recursive: true, mode: 0o700 });
   } catch (e) {
     cleanUp();
-    return skipped(String(e));
+    log(`compiler snapshot not built: ${String(e)}`);
+    return skipped;
   }
   const child = spawn(
     process.execPath,
@@ -99,6 +97,8 @@ export function buildSnapshot(
       if (code !== 0) return finish(`node --build-snapshot ended with ${signal ?? `code ${code}`}: ${stderr.trim()}`);
       try {
         const baked = JSON.parse(fs.readFileSync(filesList, "utf8")) as string[];
+        // Node writes it readable by all; like everything in the cache, it is for our user only.
+        fs.chmodSync(partial, 0o600);
         fs.renameSync(partial, paths.blob);
         writeManifest(paths, key, baked);
         finish(undefined);

@@ -1,0 +1,54 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { buildSnapshot } from "../../src/typescript/snapshot-builder";
+import { recentFailure, SnapshotKey, snapshotPaths, takeLock } from "../../src/typescript/snapshot-store";
+
+let scratch: string;
+beforeEach(() => (scratch = fs.mkdtempSync(path.join(os.tmpdir(), "snapshot-builder-test-"))));
+afterEach(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
+const key: SnapshotKey = {
+  node: process.version,
+  abi: process.versions.modules,
+  arch: process.arch,
+  packageVersion: "0.1.0",
+  typescript: "5.9.3",
+  flags: [],
+  install: "/opt/kernel",
+};
+
+/** A snapshot entry that fails as a broken install would: node --build-snapshot ends with an error. */
+function failingEntry(): string {
+  const entry = path.join(scratch, "entry.js");
+  fs.writeFileSync(entry, 'throw new Error("cannot load the compiler");\n');
+  return entry;
+}
+
+describe("buildSnapshot", () => {
+  it("marks a failed build, says why once, and does not try again soon", async () => {
+    const paths = snapshotPaths(scratch, key);
+    const logged: string[] = [];
+    const first = buildSnapshot(paths, key, (line) => logged.push(line), failingEntry());
+    expect(await first.done).toBe("failed");
+    expect(recentFailure(paths)).toContain("cannot load the compiler");
+    expect(logged).toHaveLength(1);
+    expect(fs.existsSync(paths.blob)).toBe(false);
+    expect(fs.existsSync(paths.lock)).toBe(false);
+
+    const second = buildSnapshot(paths, key, (line) => logged.push(line), failingEntry());
+    expect(await second.done).toBe("skipped");
+    expect(logged).toHaveLength(1);
+  });
+
+  it("leaves the build to the kernel holding the lock", async () => {
+    const paths = snapshotPaths(scratch, key);
+    const release = takeLock(paths)!;
+    try {
+      expect(await buildSnapshot(paths, key, () => undefined, failingEntry()).done).toBe("skipped");
+      expect(recentFailure(paths)).toBeUndefined();
+    } finally {
+      release();
+    }
+  });
+});
