@@ -16,7 +16,7 @@ import { openCompilerThread } from "./compiler-port";
 import { openCompilerProcess, SNAPSHOT_NODE_FLAGS } from "./compiler-process-port";
 import { typescriptVersion } from "./load-typescript";
 import { BuildOutcome, buildSnapshot, SnapshotBuild } from "./snapshot-builder";
-import { markFailed, readSnapshot, SnapshotKey, SnapshotPaths, snapshotPaths } from "./snapshot-store";
+import { clearFailure, markFailed, readSnapshot, SnapshotKey, SnapshotPaths, snapshotPaths } from "./snapshot-store";
 
 export interface CompilerServiceOptions {
   /** Start from, and build, the startup snapshot (the kernel process turns it off by environment). */
@@ -111,4 +111,18 @@ export function createCompilerService(options: CompilerServiceOptions): Compiler
   if (state.kind === "stale") options.log(`compiler snapshot out of date (${state.reason}); it will be rebuilt`);
   const delayMs = options.buildDelayMs ?? BUILD_DELAY_MS;
   return new CompilerService([thread], { paths, key, log: options.log, delayMs });
+}
+
+/**
+ * Builds the snapshot now, in the foreground (`ts-concurrency-kernel snapshot`: an admin after an
+ * install, the bench before it measures), even if an attempt failed recently.
+ */
+export async function buildSnapshotNow(log: (line: string) => void): Promise<"ready" | "off" | BuildOutcome> {
+  const cacheDir = openCacheDir(defaultCacheDirSetting(kernelVersion(), log));
+  if (!cacheDir) return "off";
+  const key = currentSnapshotKey();
+  const paths = snapshotPaths(cacheDir, key);
+  if (readSnapshot(paths, key).kind === "ready") return "ready";
+  clearFailure(paths);
+  return buildSnapshot(paths, key, log, { background: false }).done;
 }

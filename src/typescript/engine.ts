@@ -28,6 +28,7 @@ export type {
 } from "./compiler-protocol";
 export type { ImportedName, ImportBinding } from "./source-analysis";
 export { formatDiagnostics } from "./diagnostics";
+export { buildSnapshotNow } from "./compiler-service";
 
 export interface TypeScriptEngine {
   /** The version of the TypeScript compiler that checks cells, known without loading it. */

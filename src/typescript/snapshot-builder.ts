@@ -30,8 +30,13 @@ export function buildSnapshot(
   paths: SnapshotPaths,
   key: SnapshotKey,
   log: (line: string) => void,
-  entry = SNAPSHOT_ENTRY,
+  options: {
+    /** False when the caller waits for the build (the `snapshot` command); a kernel never waits. */
+    background?: boolean;
+    entry?: string;
+  } = {},
 ): SnapshotBuild {
+  const { background = true, entry = SNAPSHOT_ENTRY } = options;
   // Said once, when the attempt failed; a room's other kernels skip without a word.
   const skipped: SnapshotBuild = { done: Promise.resolve("skipped"), stop: () => undefined };
   if (recentFailure(paths)) return skipped;
@@ -68,11 +73,11 @@ export function buildSnapshot(
   } catch {
     // Only slower for others.
   }
-  child.unref();
+  if (background) child.unref();
   let stderr = "";
   child.stderr.setEncoding("utf8");
   child.stderr.on("data", (chunk: string) => (stderr = (stderr + chunk).slice(-STDERR_KEPT)));
-  (child.stderr as Socket).unref();
+  if (background) (child.stderr as Socket).unref();
 
   let stopped = false;
   let finished = false;

@@ -132,6 +132,10 @@ export function markFailed(paths: SnapshotPaths, reason: string): void {
   }
 }
 
+export function clearFailure(paths: SnapshotPaths): void {
+  fs.rmSync(paths.failed, { force: true });
+}
+
 /** Why the last attempt failed, while that was less than `FAILURE_RETRY_MS` ago. */
 export function recentFailure(paths: SnapshotPaths, now = Date.now()): string | undefined {
   const stat = statOf(paths.failed);

@@ -29,14 +29,14 @@ describe("buildSnapshot", () => {
   it("marks a failed build, says why once, and does not try again soon", async () => {
     const paths = snapshotPaths(scratch, key);
     const logged: string[] = [];
-    const first = buildSnapshot(paths, key, (line) => logged.push(line), failingEntry());
+    const first = buildSnapshot(paths, key, (line) => logged.push(line), { entry: failingEntry() });
     expect(await first.done).toBe("failed");
     expect(recentFailure(paths)).toContain("cannot load the compiler");
     expect(logged).toHaveLength(1);
     expect(fs.existsSync(paths.blob)).toBe(false);
     expect(fs.existsSync(paths.lock)).toBe(false);
 
-    const second = buildSnapshot(paths, key, (line) => logged.push(line), failingEntry());
+    const second = buildSnapshot(paths, key, (line) => logged.push(line), { entry: failingEntry() });
     expect(await second.done).toBe("skipped");
     expect(logged).toHaveLength(1);
   });
@@ -45,7 +45,7 @@ describe("buildSnapshot", () => {
     const paths = snapshotPaths(scratch, key);
     const release = takeLock(paths)!;
     try {
-      expect(await buildSnapshot(paths, key, () => undefined, failingEntry()).done).toBe("skipped");
+      expect(await buildSnapshot(paths, key, () => undefined, { entry: failingEntry() }).done).toBe("skipped");
       expect(recentFailure(paths)).toBeUndefined();
     } finally {
       release();
