@@ -140,6 +140,7 @@
     );
     // The kernel has gone (or closed the compiler): nothing is left to answer.
     process.stdin.on("end", () => process.exit(0));
+    process.stdout.on("error", () => process.exit(0));
     process.stdout.write(toLine({ id: -1, ok: true, ready: true }));
   });
 }
