@@ -23,6 +23,8 @@ export interface SnapshotBuild {
 
 /** The entry Node builds the blob from, beside this file in dist/. */
 export const SNAPSHOT_ENTRY = path.join(__dirname, "compiler-snapshot-entry.js");
+/** Signals that stop a build rather than tell of its failure. */
+const STOP_SIGNALS = new Set<string>(["SIGINT", "SIGTERM", "SIGKILL", "SIGHUP"]);
 /** Enough of a failed build's stderr to say why. */
 const STDERR_KEPT = 2000;
 
@@ -45,6 +47,7 @@ export function buildSnapshot(
 
   const partial = `${paths.blob}.${process.pid}.partial`;
   const filesList = `${paths.blob}.${process.pid}.files`;
+  removeLeftovers(paths);
   const cleanUp = () => {
     for (const file of [partial, filesList]) fs.rmSync(file, { force: true });
     release();
@@ -99,6 +102,8 @@ export function buildSnapshot(
     };
     child.on("error", (e) => finish(e.message));
     child.on("exit", (code, signal) => {
+      // Stopped from outside (a terminal's Ctrl-C reaches the kernel's whole process group): not a failure.
+      if (signal && STOP_SIGNALS.has(signal)) stopped = true;
       if (code !== 0) return finish(`node --build-snapshot ended with ${signal ?? `code ${code}`}: ${stderr.trim()}`);
       try {
         const baked = JSON.parse(fs.readFileSync(filesList, "utf8")) as string[];
@@ -119,4 +124,17 @@ export function buildSnapshot(
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
     },
   };
+}
+
+/** What builds that died with their kernel left behind; only the lock's holder may remove them. */
+function removeLeftovers(paths: SnapshotPaths): void {
+  const prefix = `${path.basename(paths.blob)}.`;
+  try {
+    for (const name of fs.readdirSync(path.dirname(paths.blob))) {
+      if (name.startsWith(prefix) && /\.(partial|files)$/.test(name))
+        fs.rmSync(path.join(path.dirname(paths.blob), name), { force: true });
+    }
+  } catch {
+    // Only disk space.
+  }
 }

@@ -51,4 +51,19 @@ describe("buildSnapshot", () => {
       release();
     }
   });
+
+  it("is only stopped, not failed, when its kernel stops it or a signal ends it, and clears what dead builds left", async () => {
+    const paths = snapshotPaths(scratch, key);
+    const leftover = `${paths.blob}.12345.partial`;
+    fs.writeFileSync(leftover, "half a blob");
+    const entry = path.join(scratch, "slow-entry.js");
+    fs.writeFileSync(entry, "setInterval(() => {}, 60000);\n");
+
+    const stopped = buildSnapshot(paths, key, () => undefined, { entry });
+    expect(fs.existsSync(leftover)).toBe(false);
+    stopped.stop();
+    expect(await stopped.done).toBe("skipped");
+    expect(recentFailure(paths)).toBeUndefined();
+    expect(fs.existsSync(paths.lock)).toBe(false);
+  });
 });
