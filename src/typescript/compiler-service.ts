@@ -70,8 +70,7 @@ export class CompilerService extends TypeScriptCompiler {
 
   override async close(): Promise<void> {
     clearTimeout(this.buildTimer);
-    this.build?.stop();
-    await super.close();
+    await Promise.all([this.build?.stop(), super.close()]);
   }
 
   /** The background build, once started. */

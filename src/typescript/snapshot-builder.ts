@@ -17,8 +17,8 @@ export type BuildOutcome = "built" | "failed" | "skipped";
 
 export interface SnapshotBuild {
   readonly done: Promise<BuildOutcome>;
-  /** Ends a build still running (the kernel is shutting down): no orphaned process. */
-  stop(): void;
+  /** Ends a build still running (the kernel is shutting down); resolves once it has gone: no orphaned process. */
+  stop(): Promise<void>;
 }
 
 /** The entry Node builds the blob from, beside this file in dist/. */
@@ -40,7 +40,7 @@ export function buildSnapshot(
 ): SnapshotBuild {
   const { background = true, entry = SNAPSHOT_ENTRY } = options;
   // Said once, when the attempt failed; a room's other kernels skip without a word.
-  const skipped: SnapshotBuild = { done: Promise.resolve("skipped"), stop: () => undefined };
+  const skipped: SnapshotBuild = { done: Promise.resolve("skipped"), stop: async () => undefined };
   if (recentFailure(paths)) return skipped;
   const release = takeLock(paths);
   if (!release) return skipped;
@@ -119,9 +119,10 @@ export function buildSnapshot(
   });
   return {
     done,
-    stop: () => {
+    stop: async () => {
       stopped = true;
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      await done;
     },
   };
 }

@@ -61,7 +61,7 @@ describe("buildSnapshot", () => {
 
     const stopped = buildSnapshot(paths, key, () => undefined, { entry });
     expect(fs.existsSync(leftover)).toBe(false);
-    stopped.stop();
+    await stopped.stop();
     expect(await stopped.done).toBe("skipped");
     expect(recentFailure(paths)).toBeUndefined();
     expect(fs.existsSync(paths.lock)).toBe(false);
