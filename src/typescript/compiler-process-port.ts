@@ -61,6 +61,9 @@ export function openCompilerProcess(blob: string): OpenCompilerPort {
       send: (request) => void child.stdin.write(toLine(request)),
       close: async () => {
         gone = true;
+        // Held again until it has gone: a kernel whose last handle it is would otherwise exit first
+        // and leave it unreaped (a zombie, where PID 1 does not reap).
+        child.ref();
         child.stdin.end();
         child.kill("SIGTERM");
         await exited;

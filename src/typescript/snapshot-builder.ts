@@ -121,6 +121,8 @@ export function buildSnapshot(
     done,
     stop: async () => {
       stopped = true;
+      // Held until it has gone, so that the kernel reaps it before it exits (see compiler-process-port.ts).
+      child.ref();
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
       await done;
     },
