@@ -35,17 +35,22 @@ describe("the compiler's startup snapshot", () => {
   const manifestFile = () => join(cacheDir(), withSuffix(".json")[0]);
   const blobFile = () => manifestFile().replace(/\.json$/, ".blob");
 
-  /** Resolves once the background build has put a manifest beside its blob (a build takes seconds). */
-  function untilBuilt(): Promise<void> {
-    return new Promise((done) => {
+  /**
+   * Resolves once the background build has put a manifest beside its blob (a build takes seconds);
+   * a build that failed instead fails the test with its reason rather than waiting for the timeout.
+   */
+  async function untilBuilt(): Promise<void> {
+    await new Promise<void>((done) => {
       const watcher = watch(cacheDir(), () => check());
       const check = () => {
-        if (withSuffix(".json").length === 0) return;
+        if (withSuffix(".json").length === 0 && withSuffix(".failed").length === 0) return;
         watcher.close();
         done();
       };
       check();
     });
+    const failed = withSuffix(".failed");
+    expect(failed.length === 0 ? "" : readFileSync(join(cacheDir(), failed[0]), "utf8")).toBe("");
   }
 
   const start = (env: NodeJS.ProcessEnv = {}) =>
