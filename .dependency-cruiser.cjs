@@ -36,6 +36,8 @@ const layerRules = LAYERS.flatMap((row, rank) =>
 const IN_WORKER = [
   "^src/concurrency/worker/",
   "^src/typescript/compiler-worker\\.ts$",
+  "^src/typescript/compiler-handler\\.ts$",
+  "^src/typescript/compiler-snapshot-entry\\.ts$",
   "^src/shared/parent-watch-thread\\.ts$",
   "^src/transport/transport-worker\\.ts$",
 ];

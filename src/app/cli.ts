@@ -4,6 +4,7 @@ import { CliError, UsageError } from "./errors";
 import { installCommand, uninstallCommand } from "./commands/install-commands";
 import { kernelCommand } from "./commands/kernel-command";
 import { runCommand } from "./commands/run-command";
+import { snapshotCommand } from "./commands/snapshot-command";
 
 const BIN = "ts-concurrency-kernel";
 
@@ -14,6 +15,7 @@ const COMMANDS: Record<string, Command> = {
   uninstall: uninstallCommand,
   run: runCommand,
   kernel: kernelCommand,
+  snapshot: snapshotCommand,
 };
 
 const USAGE = `Usage: ${BIN} <command> [options]
@@ -23,6 +25,7 @@ Commands:
   uninstall   Remove the kernelspec again
   run         Execute a notebook without Jupyter and print its cells and outputs
   kernel      Start the kernel on a connection file (what Jupyter runs)
+  snapshot    Build the compiler's startup snapshot now (kernels otherwise build it themselves)
 
 Options:
   --help      Show this help

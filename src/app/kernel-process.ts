@@ -54,7 +54,13 @@ export async function runKernel(connectionFile: string): Promise<void> {
   const connection = readConnectionFile(path.resolve(connectionFile));
   const interruptGate = createInterruptGate();
   installCellHooks(interruptGate);
-  const interpreter = new TypeScriptInterpreter({ rootDir: process.cwd(), interruptGate });
+  const interpreter = new TypeScriptInterpreter({
+    rootDir: process.cwd(),
+    interruptGate,
+    // The compiler starts from a startup snapshot in the user's cache folder, built by an earlier
+    // kernel (issue 12); TS_CONCURRENCY_KERNEL_SNAPSHOT=0 keeps it on a thread of this process.
+    compiler: { snapshot: process.env.TS_CONCURRENCY_KERNEL_SNAPSHOT !== "0", log },
+  });
   let kernel: Kernel | undefined;
   const transport = await startTransportOrExit(
     connection,

@@ -11,7 +11,13 @@ import {
   IsCompleteStatus,
   LanguageDescription,
 } from "../protocol/interpreter-contract";
-import { CellDiagnostic, createTypeScriptEngine, formatDiagnostics } from "../typescript/engine";
+import {
+  CellDiagnostic,
+  createTypeScriptEngine,
+  formatDiagnostics,
+  TypeScriptEngine,
+  TypeScriptEngineOptions,
+} from "../typescript/engine";
 import { CELL_GLOBALS_DECLARATIONS } from "../runtime/cell-globals-decl";
 import { display, installCellGlobals } from "../runtime/cell-globals";
 import { createTslabCompat } from "../runtime/display-api";
@@ -41,20 +47,14 @@ export interface TypeScriptInterpreterOptions {
   rootDir: string;
   /** Shared with the transport so that interrupts only strike where a cell can take them. */
   interruptGate?: InterruptGate;
+  /** How the TypeScript compiler starts (the kernel process turns its startup snapshot on). */
+  compiler?: TypeScriptEngineOptions;
 }
 
 /** TypeScript cells: type-checked against earlier cells by the TypeScript engine, run on this thread. */
 export class TypeScriptInterpreter implements Interpreter {
-  private readonly compiler = createTypeScriptEngine();
-  readonly language: LanguageDescription = {
-    name: "typescript",
-    version: this.compiler.version,
-    mimetype: "text/typescript",
-    file_extension: ".ts",
-    codemirror_mode: "typescript",
-    pygments_lexer: "typescript",
-    nbconvert_exporter: "script",
-  };
+  private readonly compiler: TypeScriptEngine;
+  readonly language: LanguageDescription;
   readonly banner: string;
 
   private readonly names = createNotebookNames();
@@ -69,6 +69,16 @@ export class TypeScriptInterpreter implements Interpreter {
   private compiling: { interrupted: boolean } | undefined;
 
   constructor(options: TypeScriptInterpreterOptions) {
+    this.compiler = createTypeScriptEngine(options.compiler);
+    this.language = {
+      name: "typescript",
+      version: this.compiler.version,
+      mimetype: "text/typescript",
+      file_extension: ".ts",
+      codemirror_mode: "typescript",
+      pygments_lexer: "typescript",
+      nbconvert_exporter: "script",
+    };
     this.banner =
       `ts-concurrency-kernel ${kernelVersion()} — TypeScript ${this.language.version} on Node ${process.version}\n` +
       "Cells are type-checked across the notebook; %%threads, %%processes and %%async run a cell as concurrent tasks.";

@@ -44,8 +44,10 @@ export class CellConverter {
     cwd: string,
     /** Added to the CommonJS pass of cell code and local modules (the interrupt checks). */
     private readonly commonJsTransforms: TS.TransformerFactory<TS.SourceFile>[] = [],
+    /** Parsed declaration files to share with other converters (see CellProgram). */
+    registry?: TS.DocumentRegistry,
   ) {
-    this.cells = new CellProgram(ts, cwd, cellCompilerOptions(ts, cwd));
+    this.cells = new CellProgram(ts, cwd, cellCompilerOptions(ts, cwd), registry);
   }
 
   /** Whether cells are checked with Node's types yet (they come with the first cell that needs them). */

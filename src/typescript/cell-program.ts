@@ -61,6 +61,12 @@ export class CellProgram {
     private readonly ts: typeof TS,
     readonly cwd: string,
     options: TS.CompilerOptions,
+    /**
+     * Where parsed declaration files are kept, by file and settings. A registry that outlives this
+     * program (the compiler snapshot's, compiler-snapshot-entry.ts) hands it the library files
+     * another program has already parsed and bound.
+     */
+    registry: TS.DocumentRegistry = ts.createDocumentRegistry(ts.sys.useCaseSensitiveFileNames, cwd),
   ) {
     this.light = lightSetup(options);
     const slashed = cwd.replace(/\\/g, "/");
@@ -87,7 +93,7 @@ export class CellProgram {
       realpath: sys.realpath,
       useCaseSensitiveFileNames: () => sys.useCaseSensitiveFileNames,
     };
-    this.service = ts.createLanguageService(host, ts.createDocumentRegistry(sys.useCaseSensitiveFileNames, cwd));
+    this.service = ts.createLanguageService(host, registry);
   }
 
   /** Whether the program still lacks Node's types (see the top of this file). */

@@ -5,7 +5,9 @@
  *
  * Where the time goes (figures from issue 12, measured on a quiet 2-core machine):
  * - `createTypeScriptEngine()` costs nothing; `version` reads a package.json.
- * - `warmUp()` starts the compiler thread and loads TypeScript into it (~0.3 s).
+ * - `warmUp()` starts the compiler: from the startup snapshot when one is cached, a process whose
+ *   TypeScript is loaded and whose library files are parsed already (~0.2 s to ready); else a
+ *   thread that loads TypeScript (~0.3 s), and the first convert builds the program (below).
  * - The first `convert()` creates the program: it parses and binds the declaration files every
  *   cell sees. Until a cell needs Node's types that is TypeScript's `lib` files only (~0.5 s, about
  *   35 MB of heap); the first cell that needs them adds `@types/node` (2.2 MB of text, ~1 s more and
@@ -14,7 +16,7 @@
  * - Later cells re-parse only the cell and the notebook's declarations and check the cell with a
  *   new type checker: ~5–20 ms for a small cell.
  */
-import { TypeScriptCompiler } from "./compiler";
+import { createCompilerService } from "./compiler-service";
 import type { Completeness, CompletionResult, ConvertResult, QuickInfoResult } from "./compiler-protocol";
 
 export type {
@@ -26,6 +28,7 @@ export type {
 } from "./compiler-protocol";
 export type { ImportedName, ImportBinding } from "./source-analysis";
 export { formatDiagnostics } from "./diagnostics";
+export { buildSnapshotNow } from "./compiler-service";
 
 export interface TypeScriptEngine {
   /** The version of the TypeScript compiler that checks cells, known without loading it. */
@@ -48,6 +51,19 @@ export interface TypeScriptEngine {
   close(): Promise<void>;
 }
 
-export function createTypeScriptEngine(): TypeScriptEngine {
-  return new TypeScriptCompiler();
+export interface TypeScriptEngineOptions {
+  /**
+   * Start the compiler from a startup snapshot in the user's cache folder when there is a usable
+   * one, and build one in the background when there is not (compiler-service.ts). Off, the
+   * compiler loads on a thread of this process every time.
+   */
+  snapshot: boolean;
+  /** Why the snapshot is not used or not built, for whoever started the kernel. */
+  log: (line: string) => void;
+}
+
+export function createTypeScriptEngine(
+  options: TypeScriptEngineOptions = { snapshot: false, log: () => undefined },
+): TypeScriptEngine {
+  return createCompilerService(options);
 }

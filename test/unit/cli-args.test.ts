@@ -46,7 +46,7 @@ describe("parseArgs", () => {
 describe("main", () => {
   it("rejects unknown and missing commands with exit code 2, listing the valid ones", async () => {
     await expect(main(["frob"])).rejects.toThrow(
-      'Unknown command "frob". Valid commands: install, uninstall, run, kernel.',
+      'Unknown command "frob". Valid commands: install, uninstall, run, kernel, snapshot.',
     );
     await expect(main(["--frob"])).rejects.toThrow(/Valid options: --help, --version/);
     await expect(main([])).rejects.toBeInstanceOf(UsageError);
