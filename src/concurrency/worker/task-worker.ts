@@ -77,8 +77,17 @@ function openPort(): Port {
 
 const port = openPort();
 const starts = new HeldStart((m) => port.post(m));
-const cpuMs = taskCpuClock(parentPort !== null);
+const cpuClock = taskCpuClock(parentPort !== null);
 const memoryBytes = workerMemoryClock(parentPort !== null);
+/** The memory figure last sent, and in which cell: the kernel keeps a worker's figure until it changes. */
+let memorySent: { program: number; bytes: number } | undefined;
+
+function memoryNews(programId: number): { memory_bytes?: number } {
+  const bytes = memoryBytes();
+  if (memorySent?.program === programId && memorySent.bytes === bytes) return {};
+  memorySent = { program: programId, bytes };
+  return { memory_bytes: bytes };
+}
 const output = new TaskOutputSender(
   (id, name, text) => {
     starts.release();
@@ -173,16 +182,14 @@ async function run(
   // is made only for a task that asks for it.
   let abort: AbortController | undefined;
   current = last = id;
-  const cpu0 = cpuMs();
   const startedAt = clockNs();
+  const cpu0 = cpuClock.start(startedAt);
   starts.begin(id, startedAt);
-  const cpu = () => {
-    const c1 = cpuMs();
-    return cpu0 === null || c1 === null ? null : c1 - cpu0;
-  };
   const ended = () => {
     const at = clockNs();
-    return { at, cpu_ms: cpu(), memory_bytes: memoryBytes(), ...starts.end(id, startedAt, at) };
+    const cpu1 = cpuClock.end(at);
+    const cpu_ms = cpu0 === null || cpu1 === null ? null : cpu1 - cpu0;
+    return { at, cpu_ms, ...memoryNews(programId), ...starts.end(id, startedAt, at) };
   };
   try {
     const body = programFor(programId).instantiate(input.item, itemReattach);
@@ -204,7 +211,7 @@ async function run(
         id,
         at: done.at,
         cpu_ms: done.cpu_ms,
-        memory_bytes: done.memory_bytes,
+        ...(done.memory_bytes === undefined ? {} : { memory_bytes: done.memory_bytes }),
         ...(done.started === undefined ? {} : { started: done.started }),
         error: {
           ename: "DataCloneError",
