@@ -91,6 +91,49 @@ describe("WorkerPool", () => {
     await expect(handles[4].exited).resolves.toMatchObject({ kind: "exited" });
   });
 
+  it("sends tasks ahead after short ones; a task that ends its worker fails alone, and those sent ahead run once, elsewhere", async () => {
+    let sentAhead = 0;
+    const p = new WorkerPool((limits: WorkerLimits) => {
+      const h = spawnThread(limits, BUILT_TASK_WORKER);
+      let inFlight = 0;
+      const send = h.send.bind(h);
+      h.onMessage((m) => {
+        if (m.type === "done" || m.type === "failed" || m.type === "exiting") inFlight--;
+      });
+      return {
+        ...h,
+        send: (m) => {
+          if (m.type === "run") sentAhead = Math.max(sentAhead, ++inFlight - 1);
+          send(m);
+        },
+      };
+    });
+    const r = recorder();
+    const tasks = Array.from({ length: 30 }, (_, i) => i);
+    try {
+      await p.run(
+        {
+          ...run(tasks),
+          program: taskProgram(
+            "(task) => { console.log('ran', task.i); if (task.i === 20) process.exit(3); return task.i; }",
+          ),
+        },
+        r.e,
+      );
+    } finally {
+      await p.dispose();
+    }
+    expect(sentAhead).toBeGreaterThan(0);
+    for (const i of tasks) {
+      expect(r.events.filter((e) => e === `stdout ${i} ran ${i}`)).toHaveLength(1);
+      expect(r.ends.get(i)).toEqual(
+        i === 20
+          ? { status: "crashed", cause: { kind: "process-exit", code: 3 } }
+          : expect.objectContaining({ status: "ok", value: i }),
+      );
+    }
+  });
+
   it("makes a program's task function once per worker, and says the worker's memory once per cell", async () => {
     const { pool: p } = pool();
     const { ends, e } = recorder();

@@ -95,6 +95,8 @@ const output = new TaskOutputSender(
   },
   (workerData as { outputBudget?: ByteBudget } | null)?.outputBudget,
 );
+/** Set once the worker has said it is going: it starts no more tasks. */
+let leaving = false;
 /** The task running now. */
 let current: number | undefined;
 /**
@@ -117,6 +119,7 @@ class WorkerExiting extends Error {}
 /** What process.exit() does in a task: say which task ended the worker, and with what code. */
 function exitAfterReport(code?: number | string | null): never {
   const status = Number(code ?? process.exitCode ?? 0) || 0;
+  leaving = true;
   starts.release();
   output.flush();
   port.postAndLeave({ type: "exiting", id: owner() ?? null, code: status }, status);
@@ -146,8 +149,10 @@ function fault(thrown: unknown, how: "exception" | "rejection"): void {
   };
   starts.release();
   output.flush();
-  if (retiring) port.postAndLeave(message, 1);
-  else port.post(message);
+  if (retiring) {
+    leaving = true;
+    port.postAndLeave(message, 1);
+  } else port.post(message);
 }
 
 function reroute(stream: NodeJS.WriteStream, name: "stdout" | "stderr"): void {
@@ -250,10 +255,27 @@ if (!parentPort) {
   watchParent({ graceMs: 0 });
 }
 
+/**
+ * Tasks sent ahead while one runs. A worker runs its tasks one at a time in the order sent, as a
+ * pool slot is one lane; and once it is going (an exit, a fault) it starts none of them, so the
+ * pool can send them again elsewhere.
+ */
+const waiting: Extract<ToWorker, { type: "run" }>[] = [];
+let draining = false;
+
+async function runWaiting(): Promise<void> {
+  draining = true;
+  for (let m = waiting.shift(); m && !leaving; m = waiting.shift()) await run(m.id, m.program, m.task, m.itemReattach);
+  draining = false;
+}
+
 port.onMessage((m) => {
   if (m.type === "program") programs.set(m.program, { shipped: m.body });
   else if (m.type === "drop") programs.delete(m.program);
-  else void run(m.id, m.program, m.task, m.itemReattach);
+  else {
+    waiting.push(m);
+    if (!draining) void runWaiting();
+  }
 });
 
 port.post({ type: "ready", where: parentPort ? `thread ${threadId}` : `pid ${process.pid}` });
