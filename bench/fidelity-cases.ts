@@ -51,7 +51,10 @@ export async function fidelityCases(
   await scaleCase(client, plan, limits, results.scale, progress);
 }
 
-/** A %%serial CPU cell with its live report against the same cell with --quiet, send → idle. */
+/**
+ * A %%serial CPU cell with its live report against the same cell with --quiet, send → idle, in
+ * alternating pairs after one unmeasured pair.
+ */
 async function liveReportCase(
   client: KernelClient,
   plan: FidelityPlan,
@@ -62,20 +65,26 @@ async function liveReportCase(
   const body = `%%serial -n ${plan.liveTasks}`;
   // Defined in the body, so each task starts from fresh code, as in the fidelity rows.
   const code = (flags: string) => `${body}${flags}\n${WORKLOAD_SOURCE}\nreturn cpuLoop(${plan.liveIterations});`;
-  const pairs: [keyof FidelityResults["live"], string][] = [
+  const pair: [keyof FidelityResults["live"], string][] = [
     ["live", code("")],
     ["quiet", code(" --quiet")],
   ];
-  for (let k = 0; k < plan.warmUp + plan.runs; k++) {
-    for (const [name, cell] of pairs) {
-      const series = results.live[name];
-      if (series.problem) continue;
+  for (let k = 0; k < 1 + plan.livePairs; k++) {
+    const taken: Partial<Record<keyof FidelityResults["live"], number>> = {};
+    // Every other pair runs its --quiet cell first: whatever the first cell of a pair pays (a
+    // collection of the last pair's garbage, say) falls on both sides alike.
+    for (const [name, cell] of k % 2 ? [...pair].reverse() : pair) {
       const run = await runCell(client, cell, limits);
-      if (run.kind === "failed") series.problem = run.problem;
-      else if (k >= plan.warmUp) series.values.push(run.toIdleMs);
+      if (run.kind === "failed") {
+        results.live[name].problem = run.problem;
+        return;
+      }
+      taken[name] = run.toIdleMs;
     }
+    // Both halves of a pair or neither, so the k-th of each series is one pair.
+    if (k > 0) for (const [name] of pair) results.live[name].values.push(taken[name]!);
   }
-  progress(`fidelity: live report against --quiet, ${plan.runs} pairs`);
+  progress(`fidelity: live report against --quiet, ${plan.livePairs} pairs`);
 }
 
 async function timedInCell(client: KernelClient, code: string, limits: CellLimits): Promise<Measured> {

@@ -31,6 +31,7 @@ import {
   FidelityResults,
   fidelitySection,
   fidelityVerdicts,
+  livePairsFor,
 } from "./fidelity-report";
 
 /**
@@ -83,7 +84,15 @@ function runsFlag(fallback: number): number {
   return runs;
 }
 
-const FIDELITY_PLAN: FidelityPlan = { warmUp: 1, runs: runsFlag(5), liveTasks: 4, liveIterations: 100_000_000 };
+const FIDELITY_RUNS = runsFlag(5);
+/** The live-report cells take ~0.1–0.3 s each: 12 pairs in CI's three rounds (~4–7 s), 16 here. */
+const FIDELITY_PLAN: FidelityPlan = {
+  warmUp: 1,
+  runs: FIDELITY_RUNS,
+  liveTasks: 4,
+  liveIterations: 50_000_000,
+  livePairs: livePairsFor(FIDELITY_RUNS),
+};
 
 /** Every wait is bounded: tslab can leave a request without a reply or an idle status forever. */
 const LIMITS = {

@@ -1,10 +1,16 @@
 import { describe, expect, it } from "@jest/globals";
-import { emptyFidelityResults, fidelitySection, fidelityVerdicts } from "../../bench/fidelity-report";
+import {
+  emptyFidelityResults,
+  fidelitySection,
+  fidelityVerdicts,
+  livePairsFor,
+  liveRatios,
+} from "../../bench/fidelity-report";
 import { bareSource, cellSource, WORKLOAD_SOURCE, WORKLOADS } from "../../bench/fidelity-workloads";
 import { resultNumber } from "../../bench/fidelity-cases";
 import { Message } from "../../src/protocol/message";
 
-const PLAN = { warmUp: 1, runs: 3, liveTasks: 4, liveIterations: 1000 };
+const PLAN = { warmUp: 1, runs: 3, liveTasks: 4, liveIterations: 1000, livePairs: 3 };
 
 function filled() {
   const results = emptyFidelityResults(PLAN, "v20.0.0");
@@ -42,7 +48,29 @@ describe("the fidelity rows", () => {
     expect(text).toContain("(Node v20.0.0)");
     expect(text).toContain("110 ms (1.10×)");
     expect(text).toContain("310 ms (3.10×)");
-    expect(text).toContain("(1.02×; target ≤ 1.03×: PASS)");
+    expect(text).toContain(
+      "3 alternating pairs: 1,020 ms with the report, 1,000 ms with --quiet; per pair 1.02× (middle half 1.01×–1.03×; target ≤ 1.03×: PASS)",
+    );
+  });
+
+  it("judge the live report by its pairs, each cell against the --quiet cell run beside it", () => {
+    const results = filled();
+    // A slow spell hits both cells of the middle pair: apart, the medians would read 1.50×.
+    results.live.live.values.splice(0, 3, 1010, 3030, 1020);
+    results.live.quiet.values.splice(0, 3, 1000, 3000, 680);
+    expect(liveRatios(results)).toEqual({ median: 1.01, lower: 1.01, upper: 1.5 });
+    expect(fidelityVerdicts(results).at(-2)).toEqual({
+      label: "fidelity: live report against --quiet",
+      verdict: "PASS",
+    });
+    results.live.quiet.values.splice(0, 3, 900, 2900, 1000);
+    expect(fidelityVerdicts(results).at(-2)?.verdict).toBe("FAIL");
+  });
+
+  it("take 16 live/quiet pairs in a full run and 12 in CI's three rounds", () => {
+    expect(livePairsFor(5)).toBe(16);
+    expect(livePairsFor(3)).toBe(12);
+    expect(livePairsFor(1)).toBe(8);
   });
 
   it("say n/a, not PASS, for a row that has no figure", () => {

@@ -48,15 +48,31 @@ describe("PoolWorker", () => {
     await expect(second.end).resolves.toMatchObject({ status: "ok", value: 2 });
   });
 
-  it("fails every task it still holds at once when the worker dies", async () => {
+  it("fails the task it was running at once when the worker dies, and returns the ones it had not started", async () => {
     const { handle, exit } = fakeHandle();
     const worker = new PoolWorker(handle);
     const a = worker.run(task(0), 1, program, callbacks);
     const b = worker.run(task(1), 1, program, callbacks);
+    const c = worker.run(task(0), 1, program, callbacks);
     exit({ kind: "exited", code: 1 });
+    await expect(Promise.all([a.end, b.end, c.end])).resolves.toEqual([
+      { status: "crashed", cause: { kind: "exited", code: 1 } },
+      { status: "returned" },
+      { status: "returned" },
+    ]);
+  });
+
+  it("returns every task it held after the worker said it was going, and ends the one that said so", async () => {
+    const { handle, exit, reply } = fakeHandle();
+    const worker = new PoolWorker(handle);
+    const a = worker.run(task(0), 1, program, callbacks);
+    const b = worker.run(task(1), 1, program, callbacks);
+    reply({ type: "exiting", id: a.id, code: 3 });
+    expect(worker.alive).toBe(false);
+    exit({ kind: "exited", code: 3 });
     await expect(Promise.all([a.end, b.end])).resolves.toEqual([
-      { status: "crashed", cause: { kind: "exited", code: 1 } },
-      { status: "crashed", cause: { kind: "exited", code: 1 } },
+      { status: "crashed", cause: { kind: "process-exit", code: 3 } },
+      { status: "returned" },
     ]);
   });
 });

@@ -90,4 +90,74 @@ describe("WorkerPool", () => {
     }
     await expect(handles[4].exited).resolves.toMatchObject({ kind: "exited" });
   });
+
+  it("sends tasks ahead after short ones; a task that ends its worker fails alone, and those sent ahead run once, elsewhere", async () => {
+    let sentAhead = 0;
+    const p = new WorkerPool((limits: WorkerLimits) => {
+      const h = spawnThread(limits, BUILT_TASK_WORKER);
+      let inFlight = 0;
+      const send = h.send.bind(h);
+      h.onMessage((m) => {
+        if (m.type === "done" || m.type === "failed" || m.type === "exiting") inFlight--;
+      });
+      return {
+        ...h,
+        send: (m) => {
+          if (m.type === "run") sentAhead = Math.max(sentAhead, ++inFlight - 1);
+          send(m);
+        },
+      };
+    });
+    const r = recorder();
+    const tasks = Array.from({ length: 30 }, (_, i) => i);
+    try {
+      await p.run(
+        {
+          ...run(tasks),
+          program: taskProgram(
+            "(task) => { console.log('ran', task.i); if (task.i === 20) process.exit(3); return task.i; }",
+          ),
+        },
+        r.e,
+      );
+    } finally {
+      await p.dispose();
+    }
+    expect(sentAhead).toBeGreaterThan(0);
+    for (const i of tasks) {
+      expect(r.events.filter((e) => e === `stdout ${i} ran ${i}`)).toHaveLength(1);
+      expect(r.ends.get(i)).toEqual(
+        i === 20
+          ? { status: "crashed", cause: { kind: "process-exit", code: 3 } }
+          : expect.objectContaining({ status: "ok", value: i }),
+      );
+    }
+  });
+
+  it("makes a program's task function once per worker, and says the worker's memory once per cell", async () => {
+    const { pool: p } = pool();
+    const { ends, e } = recorder();
+    // The program's top level runs once per instantiation; each task returns that count.
+    const program = {
+      ...taskProgram("(task) => globalThis.programRuns"),
+      js: "globalThis.programRuns = (globalThis.programRuns ?? 0) + 1;\nexports.body = (task) => globalThis.programRuns;",
+    };
+    const cell = (n: number) => ({ ...run([]), program, tasks: taskInputs(Array.from({ length: n }, (_, i) => i)) });
+    try {
+      await p.run(cell(20), e);
+      const firstCell = [...ends.values()];
+      expect(firstCell.map((end) => (end as { value: unknown }).value)).toEqual(Array(20).fill(1));
+      // Read at most every 25 ms and sent only when it changed: far fewer figures than tasks.
+      const memory = () => [...ends.values()].map((end) => (end as { memory_bytes?: number }).memory_bytes);
+      expect(memory()[0]).toBeGreaterThan(0);
+      expect(memory().filter((m) => m !== undefined).length).toBeLessThan(10);
+      ends.clear();
+      // A new cell is a new program: compiled anew, and its first task says the memory again.
+      await p.run(cell(3), e);
+      expect([...ends.values()].map((end) => (end as { value: unknown }).value)).toEqual([2, 2, 2]);
+      expect(memory()[0]).toBeGreaterThan(0);
+    } finally {
+      await p.dispose();
+    }
+  });
 });

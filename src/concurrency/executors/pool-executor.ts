@@ -23,7 +23,7 @@ export class PoolExecutor implements Executor {
     const results: TaskResult[] = new Array(job.tasks.length);
     const resultOf = (i: number, end: TaskEnd) => taskResult(i, end, tracker.task(i).where, job.memoryMb);
     let running = true;
-    /** Each worker's last report of its memory: a worker's figure replaces its earlier one. */
+    /** Each worker's last report of its memory: a worker's figure replaces its earlier one, and stands until then. */
     const memory = new Map<string, number>();
     const basis = this.kind === "threads" ? "thread-heap" : "process-rss";
     await this.pool.run(

@@ -29,12 +29,16 @@ export class TaskOutput {
       this.partial.set(key, buffered);
       return;
     }
-    this.partial.set(key, buffered.slice(cut + 1));
+    const rest = buffered.slice(cut + 1);
+    if (rest) this.partial.set(key, rest);
+    else this.partial.delete(key);
     this.emit(task, name, buffered.slice(0, cut + 1));
   }
 
   /** A task ended: its unfinished last line is shown as it is. */
   endTask(task: number): void {
+    // Most tasks leave no partial line: thousands of tiny tasks need no key built for each.
+    if (this.partial.size === 0) return;
     for (const name of ["stdout", "stderr"] as const) {
       const key = `${task}:${name}`;
       const rest = this.partial.get(key);

@@ -74,14 +74,17 @@ export type FromWorker =
   | { type: "started"; id: number; at: bigint }
   | { type: "output"; id: number; name: "stdout" | "stderr"; text: string }
   /** `started`: the task's start, when the worker held it back to send with the end (short tasks). */
-  /** `memory_bytes`: what the worker held as the task ended (a thread: its V8 heap; a process: its RSS). */
+  /**
+   * `memory_bytes`: what the worker held as the task ended (a thread: its V8 heap; a process: its
+   * RSS), sent with a cell's first task on the worker and then only when it changed.
+   */
   | {
       type: "done";
       id: number;
       value: unknown;
       at: bigint;
       cpu_ms: number | null;
-      memory_bytes: number;
+      memory_bytes?: number;
       started?: bigint;
     }
   | {
@@ -90,7 +93,7 @@ export type FromWorker =
       error: ErrorFields;
       at: bigint;
       cpu_ms: number | null;
-      memory_bytes: number;
+      memory_bytes?: number;
       started?: bigint;
     }
   /**

@@ -27,7 +27,11 @@ export interface TaskTiming {
   queued_ms: number;
   start_ms: number | null;
   end_ms: number | null;
-  /** On-CPU time of the task; null when it cannot be measured honestly ("CPU n/a"). */
+  /**
+   * On-CPU time of the task; null when it cannot be measured honestly ("CPU n/a"). In a pool
+   * worker, of its thread or process; for tasks that follow each other at once it runs from the
+   * last task's end, so it also holds the worker taking in the task (microseconds).
+   */
   cpu_ms: number | null;
   /** Time to start the worker that was spawned for this task, if one was. It precedes start_ms. */
   startup_ms: number | null;

@@ -15,6 +15,13 @@ export type TaskEnd =
   | { status: "error"; error: ErrorFields; at: bigint; cpu_ms: number | null; memory_bytes?: number }
   | { status: "crashed"; cause: WorkerLoss };
 
+/**
+ * The worker went before it started the task: it runs its tasks one at a time in the order sent,
+ * so a task sent ahead behind the one it was running, or any task once it said it was going, never
+ * began. The pool sends it again.
+ */
+export type Returned = { status: "returned" };
+
 export interface TaskCallbacks {
   started(at: bigint): void;
   output(name: "stdout" | "stderr", text: string): void;
@@ -24,7 +31,7 @@ export interface TaskCallbacks {
 
 interface Pending {
   callbacks: TaskCallbacks;
-  resolve(end: TaskEnd): void;
+  resolve(end: TaskEnd | Returned): void;
 }
 
 /** How many ended tasks a worker still routes late output and faults for. */
@@ -32,7 +39,8 @@ const ENDED_KEPT = 64;
 
 /**
  * One live worker and the tasks it holds, correlated by id. When the worker goes away every task
- * it still held ends as "crashed" with the cause, at once.
+ * it still held ends at once: the one it was running as "crashed" with the cause, the ones it had
+ * not started as "returned".
  */
 export class PoolWorker {
   private static nextId = 1;
@@ -45,6 +53,8 @@ export class PoolWorker {
   readonly ready: Promise<string>;
   /** False once the worker has gone or said it is going: it must be given no more tasks. */
   alive = true;
+  /** The worker said it is going (a task's exit or fault): it starts none of the tasks it still holds. */
+  private leaving = false;
 
   constructor(readonly handle: WorkerHandle) {
     let markReady!: (where: string) => void;
@@ -73,9 +83,11 @@ export class PoolWorker {
           );
         case "fault":
           if (m.retiring) this.alive = false;
+          if (m.retiring) this.leaving = true;
           return this.settle(m.id, { status: "error", error: m.error, at: m.at, cpu_ms: null }, true);
         case "exiting":
           this.alive = false;
+          this.leaving = true;
           if (m.id !== null)
             this.settle(m.id, { status: "crashed", cause: { kind: "process-exit", code: m.code } }, true);
           return;
@@ -85,7 +97,13 @@ export class PoolWorker {
       this.alive = false;
       this.exit = exit;
       markReady("");
-      for (const p of this.pending.values()) p.resolve({ status: "crashed", cause: exit });
+      // The oldest task it held was running, unless the worker had said it was going; it had
+      // started none of the others.
+      let running = !this.leaving;
+      for (const p of this.pending.values()) {
+        p.resolve(running ? { status: "crashed", cause: exit } : { status: "returned" });
+        running = false;
+      }
       this.pending.clear();
     });
   }
@@ -96,9 +114,9 @@ export class PoolWorker {
     programId: number,
     program: TaskProgram,
     callbacks: TaskCallbacks,
-  ): { id: number; end: Promise<TaskEnd> } {
+  ): { id: number; end: Promise<TaskEnd | Returned> } {
     const id = PoolWorker.nextId++;
-    const end = new Promise<TaskEnd>((resolve) => {
+    const end = new Promise<TaskEnd | Returned>((resolve) => {
       if (!this.alive)
         return resolve({
           status: "crashed",

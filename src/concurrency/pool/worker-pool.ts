@@ -1,6 +1,15 @@
 import { TaskInput, TaskProgram } from "../model/task-protocol";
-import { PoolWorker, TaskEnd } from "./pool-worker";
+import { PoolWorker, Returned, TaskEnd } from "./pool-worker";
 import { WorkerHandle, WorkerLimits } from "./worker-handle";
+
+/**
+ * After a short task, a slot sends its worker this many more tasks before they are needed, so the
+ * worker goes on to the next while news of the last one is on its way: a round trip per task
+ * otherwise costs as much as the task. Only after a short task (SHORT_TASK_NS): a long one sent
+ * ahead would wait behind the other while another slot may stand idle.
+ */
+const SENT_AHEAD = 2;
+const SHORT_TASK_NS = 1_000_000n;
 
 export interface PoolTaskEvents {
   queued(i: number): void;
@@ -31,6 +40,8 @@ export interface PoolRun {
 export class WorkerPool {
   private static nextProgram = 1;
   private idle: PoolWorker[] = [];
+  /** Counts disposals: a run started before one sends no task again to a new worker. */
+  private disposals = 0;
   private readonly busy = new Set<PoolWorker>();
 
   constructor(private readonly spawn: (limits: WorkerLimits) => WorkerHandle) {}
@@ -44,10 +55,12 @@ export class WorkerPool {
     // The program goes to each worker with its first task of this cell, and is dropped after the last.
     const programId = WorkerPool.nextProgram++;
     const used = new Set<PoolWorker>();
+    const disposals = this.disposals;
+    const over = () => job.signal.aborted || this.disposals !== disposals;
     try {
       await Promise.all(
         Array.from({ length: slots }, (_, slot) =>
-          this.runSlot(slot, queue, byIndex, { ...job, programId, used }, events),
+          this.runSlot(slot, queue, byIndex, { ...job, programId, used, over }, events),
         ),
       );
     } finally {
@@ -57,6 +70,7 @@ export class WorkerPool {
 
   /** Kill every worker, busy or idle (shutdown, restart). */
   async dispose(): Promise<void> {
+    this.disposals++;
     const all = [...this.idle, ...this.busy];
     this.idle = [];
     this.busy.clear();
@@ -67,55 +81,80 @@ export class WorkerPool {
     slot: number,
     queue: number[],
     tasks: Map<number, TaskInput>,
-    job: PoolRun & { programId: number; used: Set<PoolWorker> },
+    job: PoolRun & { programId: number; used: Set<PoolWorker>; over: () => boolean },
     events: PoolTaskEvents,
   ): Promise<void> {
     let worker: PoolWorker | undefined;
     let where = "";
-    // One listener for the slot, not one per task: it stops whichever task the slot is running.
-    let running: PoolWorker | undefined;
-    const onAbort = () => void running?.kill();
+    /** Tasks sent to the slot's worker and not yet ended, oldest first: the worker runs them in this order. */
+    const inFlight: { i: number; end: Promise<TaskEnd | Returned>; startedAt?: bigint }[] = [];
+    /** Whether the slot's last task was short: then the next one is sent ahead, before it is needed. */
+    let short = false;
+    // One listener for the slot, not one per task: it stops whatever the slot's worker is running.
+    const onAbort = () => void (inFlight.length ? worker?.kill() : undefined);
     job.signal.addEventListener("abort", onAbort, { once: true });
     try {
-      for (let i = queue.shift(); i !== undefined; i = queue.shift()) {
-        if (job.signal.aborted) {
-          events.ended(i, { status: "cancelled" });
-          continue;
-        }
-        if (!worker || !worker.alive) {
-          if (worker) this.busy.delete(worker);
-          worker = this.idle.pop();
-          while (worker && !worker.alive) worker = this.idle.pop();
-          if (!worker) {
-            const t0 = performance.now();
-            worker = new PoolWorker(this.spawn(job.limits));
-            this.busy.add(worker);
-            await worker.ready;
-            events.spawned(i, performance.now() - t0);
+      for (;;) {
+        while (inFlight.length < (short ? 1 + SENT_AHEAD : 1)) {
+          const i = queue.shift();
+          if (i === undefined) break;
+          if (job.over()) {
+            events.ended(i, { status: "cancelled" });
+            continue;
           }
-          this.busy.add(worker);
-          where = await worker.ready;
+          if (!worker || !worker.alive) {
+            // A worker that is going keeps its last tasks; they end before the slot takes another.
+            if (inFlight.length) {
+              queue.unshift(i);
+              break;
+            }
+            if (worker) this.busy.delete(worker);
+            worker = this.idle.pop();
+            while (worker && !worker.alive) worker = this.idle.pop();
+            if (!worker) {
+              const t0 = performance.now();
+              worker = new PoolWorker(this.spawn(job.limits));
+              this.busy.add(worker);
+              await worker.ready;
+              events.spawned(i, performance.now() - t0);
+            }
+            this.busy.add(worker);
+            where = await worker.ready;
+          }
+          // Stopped while a worker was starting: an abort already fired would never reach this task.
+          if (job.over()) {
+            events.ended(i, { status: "cancelled" });
+            continue;
+          }
+          const [w, at] = [worker, where];
+          job.used.add(w);
+          // Its start, once the worker says it: how long it ran decides whether the next is sent ahead.
+          const task: { startedAt?: bigint } = {};
+          const { end } = w.run(tasks.get(i)!, job.programId, job.program, {
+            started: (startedAt) => {
+              task.startedAt = startedAt;
+              events.started(i, at, slot, startedAt);
+            },
+            output: (name, text) => events.output(i, name, text),
+            late: (ended) => events.late(i, ended),
+          });
+          inFlight.push(Object.assign(task, { i, end }));
         }
-        // Stopped while a worker was starting: an abort already fired would never reach this task.
-        if (job.signal.aborted) {
-          events.ended(i, { status: "cancelled" });
+        // Still in flight while awaited: an abort then stops its worker.
+        const oldest = inFlight[0];
+        if (!oldest) break;
+        const result = await oldest.end;
+        inFlight.shift();
+        if (result.status === "returned") {
+          // Its worker went before starting it, and every task sent after it: back to the front
+          // of the queue, for this slot's next worker or another slot, as if never sent.
+          queue.unshift(oldest.i, ...inFlight.map((t) => t.i));
+          inFlight.length = 0;
           continue;
         }
-        const [w, at] = [worker, where];
-        job.used.add(w);
-        const { end } = w.run(tasks.get(i)!, job.programId, job.program, {
-          started: (startedAt) => events.started(i, at, slot, startedAt),
-          output: (name, text) => events.output(i, name, text),
-          late: (ended) => events.late(i, ended),
-        });
-        running = w;
-        const result = await end;
-        running = undefined;
-        if (job.signal.aborted && result.status === "crashed") {
-          events.ended(i, { status: "cancelled" });
-        } else {
-          events.ended(i, result);
-        }
+        events.ended(oldest.i, job.signal.aborted && result.status === "crashed" ? { status: "cancelled" } : result);
+        short =
+          result.status !== "crashed" && oldest.startedAt !== undefined && result.at - oldest.startedAt < SHORT_TASK_NS;
       }
     } finally {
       job.signal.removeEventListener("abort", onAbort);

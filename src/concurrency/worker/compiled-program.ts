@@ -1,6 +1,8 @@
 /**
  * A cell's program inside a worker: compiled once when its first task arrives, then instantiated
  * per task, so each task gets a fresh scope and fresh copies of the data names, as a cell would.
+ * A program that captures no data and no functions has nothing a task could change for the next
+ * one (its imports are the worker's modules either way): its task function is made once.
  */
 import { runInThisContext } from "vm";
 import { CapturedName, Reattach, ShippedProgram } from "../model/task-protocol";
@@ -51,22 +53,28 @@ export function compileProgram(program: ShippedProgram, api: Record<string, unkn
   const factory = runInThisContext(script, { filename: program.filename, displayErrors: false }) as Factory;
   const dataReattach = program.reattach ?? [];
 
+  const instantiate = (): { body: TaskBody; protoOf: (proto: Reattach["proto"]) => object | null } => {
+    // One copy of all the data together keeps what the names share with each other.
+    const copies = hasData ? structuredClone(data) : {};
+    const exportsObject: Record<string, unknown> = { ...api, ...imports, ...copies };
+    const body = factory(exportsObject, require);
+    if (typeof body !== "function") throw new Error("the task body did not compile to a function");
+    // The classes now exist in this task's scope, under their notebook names.
+    const protoOf = (proto: Reattach["proto"]): object | null => {
+      if (proto === null) return null;
+      if ("builtin" in proto) return Buffer.prototype;
+      return (exportsObject[proto.class] as { prototype: object }).prototype;
+    };
+    if (dataReattach.length) reattach(copies, dataReattach, protoOf);
+    return { body: body as TaskBody, protoOf };
+  };
+  const shared = hasData || program.names.some((c) => c.kind === "function") ? undefined : instantiate();
+
   return {
     instantiate(item, itemReattach) {
-      // One copy of all the data together keeps what the names share with each other.
-      const copies = hasData ? structuredClone(data) : {};
-      const exportsObject: Record<string, unknown> = { ...api, ...imports, ...copies };
-      const body = factory(exportsObject, require);
-      if (typeof body !== "function") throw new Error("the task body did not compile to a function");
-      // The classes now exist in this task's scope, under their notebook names.
-      const protoOf = (proto: Reattach["proto"]): object | null => {
-        if (proto === null) return null;
-        if ("builtin" in proto) return Buffer.prototype;
-        return (exportsObject[proto.class] as { prototype: object }).prototype;
-      };
-      if (dataReattach.length) reattach(copies, dataReattach, protoOf);
+      const { body, protoOf } = shared ?? instantiate();
       if (itemReattach?.length) reattach(item, itemReattach, protoOf);
-      return body as TaskBody;
+      return body;
     },
   };
 }

@@ -77,8 +77,17 @@ function openPort(): Port {
 
 const port = openPort();
 const starts = new HeldStart((m) => port.post(m));
-const cpuMs = taskCpuClock(parentPort !== null);
+const cpuClock = taskCpuClock(parentPort !== null);
 const memoryBytes = workerMemoryClock(parentPort !== null);
+/** The memory figure last sent, and in which cell: the kernel keeps a worker's figure until it changes. */
+let memorySent: { program: number; bytes: number } | undefined;
+
+function memoryNews(programId: number): { memory_bytes?: number } {
+  const bytes = memoryBytes();
+  if (memorySent?.program === programId && memorySent.bytes === bytes) return {};
+  memorySent = { program: programId, bytes };
+  return { memory_bytes: bytes };
+}
 const output = new TaskOutputSender(
   (id, name, text) => {
     starts.release();
@@ -86,6 +95,8 @@ const output = new TaskOutputSender(
   },
   (workerData as { outputBudget?: ByteBudget } | null)?.outputBudget,
 );
+/** Set once the worker has said it is going: it starts no more tasks. */
+let leaving = false;
 /** The task running now. */
 let current: number | undefined;
 /**
@@ -108,6 +119,7 @@ class WorkerExiting extends Error {}
 /** What process.exit() does in a task: say which task ended the worker, and with what code. */
 function exitAfterReport(code?: number | string | null): never {
   const status = Number(code ?? process.exitCode ?? 0) || 0;
+  leaving = true;
   starts.release();
   output.flush();
   port.postAndLeave({ type: "exiting", id: owner() ?? null, code: status }, status);
@@ -137,8 +149,10 @@ function fault(thrown: unknown, how: "exception" | "rejection"): void {
   };
   starts.release();
   output.flush();
-  if (retiring) port.postAndLeave(message, 1);
-  else port.post(message);
+  if (retiring) {
+    leaving = true;
+    port.postAndLeave(message, 1);
+  } else port.post(message);
 }
 
 function reroute(stream: NodeJS.WriteStream, name: "stdout" | "stderr"): void {
@@ -173,16 +187,14 @@ async function run(
   // is made only for a task that asks for it.
   let abort: AbortController | undefined;
   current = last = id;
-  const cpu0 = cpuMs();
   const startedAt = clockNs();
+  const cpu0 = cpuClock.start(startedAt);
   starts.begin(id, startedAt);
-  const cpu = () => {
-    const c1 = cpuMs();
-    return cpu0 === null || c1 === null ? null : c1 - cpu0;
-  };
   const ended = () => {
     const at = clockNs();
-    return { at, cpu_ms: cpu(), memory_bytes: memoryBytes(), ...starts.end(id, startedAt, at) };
+    const cpu1 = cpuClock.end(at);
+    const cpu_ms = cpu0 === null || cpu1 === null ? null : cpu1 - cpu0;
+    return { at, cpu_ms, ...memoryNews(programId), ...starts.end(id, startedAt, at) };
   };
   try {
     const body = programFor(programId).instantiate(input.item, itemReattach);
@@ -204,7 +216,7 @@ async function run(
         id,
         at: done.at,
         cpu_ms: done.cpu_ms,
-        memory_bytes: done.memory_bytes,
+        ...(done.memory_bytes === undefined ? {} : { memory_bytes: done.memory_bytes }),
         ...(done.started === undefined ? {} : { started: done.started }),
         error: {
           ename: "DataCloneError",
@@ -243,10 +255,27 @@ if (!parentPort) {
   watchParent({ graceMs: 0 });
 }
 
+/**
+ * Tasks sent ahead while one runs. A worker runs its tasks one at a time in the order sent, as a
+ * pool slot is one lane; and once it is going (an exit, a fault) it starts none of them, so the
+ * pool can send them again elsewhere.
+ */
+const waiting: Extract<ToWorker, { type: "run" }>[] = [];
+let draining = false;
+
+async function runWaiting(): Promise<void> {
+  draining = true;
+  for (let m = waiting.shift(); m && !leaving; m = waiting.shift()) await run(m.id, m.program, m.task, m.itemReattach);
+  draining = false;
+}
+
 port.onMessage((m) => {
   if (m.type === "program") programs.set(m.program, { shipped: m.body });
   else if (m.type === "drop") programs.delete(m.program);
-  else void run(m.id, m.program, m.task, m.itemReattach);
+  else {
+    waiting.push(m);
+    if (!draining) void runWaiting();
+  }
 });
 
 port.post({ type: "ready", where: parentPort ? `thread ${threadId}` : `pid ${process.pid}` });

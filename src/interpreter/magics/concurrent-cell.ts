@@ -146,7 +146,7 @@ export async function runConcurrentCell(
     tasks: n,
     ...(serialWall !== undefined && cell.executor !== "serial" ? { serialWallMs: serialWall } : {}),
   });
-  tracker.show();
+  tracker.start();
   const taskOutput = new TaskOutput(output, cell.options.group);
   let results: TaskResult[];
   try {
