@@ -13,6 +13,12 @@ export const SHARED_SHARE = 0.35;
 export const IO_BOUND_BELOW = 0.35;
 /** At or above this share of the usable cores kept busy, a run is CPU-bound. */
 export const CPU_BOUND_FROM = 0.75;
+/**
+ * %%async: below this share of the tasks' time spent on the CPU, the run waited, however busy the
+ * thread looked against the wall. 10,000 overlapping 500 ms waits keep the thread ~30% busy just
+ * starting and ending them, which against the wall alone read as "mixed".
+ */
+export const ASYNC_IO_BELOW = 0.05;
 /** Start-up is worth a mention once the slowest start-up is this share of the wall time. */
 export const STARTUP_NOTABLE = 0.1;
 
@@ -106,20 +112,21 @@ export function summarize(report: TimingReport): Summary {
   if (!report.finished || wall <= 0 || tasks.length === 0) {
     return { ...base, bound: null, speedup: null, efficiency: null, reading: null };
   }
-  const bound = boundOf(report, coresBusy, capacity);
+  const bound = boundOf(report, coresBusy, capacity, task_ms);
   const speedup = speedupOf(report, task_ms, bound);
   const efficiency = speedup && isParallel(report.executor) ? efficiencyOf(report, speedup.value) : null;
   const reading = readingOf(report, bound, maxStartup_ms);
   return { ...base, bound, speedup, efficiency, reading };
 }
 
-function boundOf(report: TimingReport, coresBusy: number | null, capacity: number): Bound {
+function boundOf(report: TimingReport, coresBusy: number | null, capacity: number, task_ms: number): Bound {
   if (coresBusy === null || report.cpu_ms === null) return "unknown";
   // On the event loop a task that blocks (a synchronous wait) holds the thread without computing.
   const held = report.executor === "async" ? heldMs(report.tasks) : null;
   if (held !== null && held / report.wall_ms >= CPU_BOUND_FROM && report.cpu_ms / held < SHARED_SHARE) {
     return "blocking";
   }
+  if (report.executor === "async" && report.cpu_ms < ASYNC_IO_BELOW * task_ms) return "io";
   const use = coresBusy / capacity;
   if (use < IO_BOUND_BELOW) return "io";
   return use >= CPU_BOUND_FROM ? "cpu" : "mixed";
@@ -136,8 +143,9 @@ function speedupOf(report: TimingReport, task_ms: number, bound: Bound): Speedup
   // Tasks that block the one thread do not overlap at all: there is nothing to compare.
   if (bound === "blocking") return null;
   // Without a serial run, Σ CPU estimates the serial time only for work that computes; for work
-  // that waits, the honest number is how much the tasks overlapped.
-  if (report.cpu_ms !== null && (bound === "cpu" || bound === "mixed")) {
+  // that waits, the honest number is how much the tasks overlapped. Async tasks share one thread,
+  // so their CPU over the wall is at most 1×: never a speedup, and their overlap is the figure.
+  if (report.executor !== "async" && report.cpu_ms !== null && (bound === "cpu" || bound === "mixed")) {
     return { value: report.cpu_ms / wall, basis: "cpu" };
   }
   return { value: task_ms / wall, basis: "overlap" };
