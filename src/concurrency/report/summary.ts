@@ -2,7 +2,7 @@
  * The derived numbers under a timing report, and the one-line reading drawn from them. Every
  * threshold is a named constant here so the tests can pin what "CPU-bound" means.
  */
-import { ExecutorKind, TaskTiming, TimingReport } from "../model/timing";
+import { ExecutorKind, TaskStatus, TaskTiming, TimingReport } from "../model/timing";
 import { formatMs, plural } from "./format";
 
 /** A task at or above this share of a core is drawn solid ("█"). */
@@ -55,6 +55,8 @@ export interface Summary {
   reading: string | null;
   /** The slowest worker start-up, when any task had one. */
   maxStartup_ms: number | null;
+  /** How many tasks are in each status: counted here once, read by every rendering. */
+  statuses: ReadonlyMap<TaskStatus, number>;
 }
 
 export function isParallel(executor: ExecutorKind): boolean {
@@ -99,21 +101,24 @@ function heldMs(tasks: TaskTiming[]): number | null {
 
 export function summarize(report: TimingReport): Summary {
   const { tasks, wall_ms: wall, cpu_ms: cpu } = report;
+  // One pass over the tasks: a live report of 10,000 is summarised on every redraw.
   let task_ms = 0;
+  let maxStartup_ms: number | null = null;
+  const statuses = new Map<TaskStatus, number>();
   for (const task of tasks) {
     const end = taskEnd(task, report);
     if (task.start_ms !== null && end !== null) task_ms += Math.max(0, end - task.start_ms);
+    if (task.startup_ms !== null) maxStartup_ms = Math.max(maxStartup_ms ?? task.startup_ms, task.startup_ms);
+    statuses.set(task.status, (statuses.get(task.status) ?? 0) + 1);
   }
-  const startups = tasks.map((t) => t.startup_ms).filter((s): s is number => s !== null);
-  const maxStartup_ms = startups.length > 0 ? Math.max(...startups) : null;
   const capacity = isParallel(report.executor) ? Math.max(1, Math.min(report.cores, report.workers, tasks.length)) : 1;
   const coresBusy = cpu !== null && wall > 0 ? cpu / wall : null;
-  const base = { wall_ms: wall, task_ms, cpu_ms: cpu, coresBusy, capacity, maxStartup_ms };
+  const base = { wall_ms: wall, task_ms, cpu_ms: cpu, coresBusy, capacity, maxStartup_ms, statuses };
   if (!report.finished || wall <= 0 || tasks.length === 0) {
     return { ...base, bound: null, speedup: null, efficiency: null, reading: null };
   }
   const bound = boundOf(report, coresBusy, capacity, task_ms);
-  const speedup = speedupOf(report, task_ms, bound);
+  const speedup = speedupOf(report, task_ms, bound, statuses);
   const efficiency = speedup && isParallel(report.executor) ? efficiencyOf(report, speedup.value) : null;
   const reading = readingOf(report, bound, maxStartup_ms);
   return { ...base, bound, speedup, efficiency, reading };
@@ -132,10 +137,15 @@ function boundOf(report: TimingReport, coresBusy: number | null, capacity: numbe
   return use >= CPU_BOUND_FROM ? "cpu" : "mixed";
 }
 
-function speedupOf(report: TimingReport, task_ms: number, bound: Bound): Speedup | null {
+function speedupOf(
+  report: TimingReport,
+  task_ms: number,
+  bound: Bound,
+  statuses: ReadonlyMap<TaskStatus, number>,
+): Speedup | null {
   if (report.executor === "serial") return null;
   // A run where some tasks failed or were stopped did less work than the run it would be compared to.
-  if (report.tasks.some((t) => t.status !== "ok")) return null;
+  if ((statuses.get("ok") ?? 0) !== report.tasks.length) return null;
   const wall = report.wall_ms;
   if (report.serial_wall_ms !== undefined && report.serial_wall_ms > 0) {
     return { value: report.serial_wall_ms / wall, basis: "serial" };
