@@ -101,6 +101,8 @@ describe("MainThreadExecutor (async)", () => {
       const t = tracker.task(i);
       expect(t.end_ms! - t.start_ms!).toBeGreaterThanOrEqual(14);
       expect(t.end_ms! - t.start_ms!).toBeLessThan(t.sync_ms! + 1);
+      // It held the thread the whole time, and its lane draws that as its one slice.
+      expect(t.on_cpu).toEqual([[t.start_ms, t.end_ms]]);
     }
     // One after another on the one thread: each ends before the next starts, not all at the last end.
     for (let i = 1; i < 3; i++) expect(tracker.task(i - 1).end_ms!).toBeLessThanOrEqual(tracker.task(i).start_ms!);
@@ -118,7 +120,10 @@ describe("MainThreadExecutor (async)", () => {
     const opened = tracker.ms();
     gate.resolve();
     await done;
-    for (let i = 0; i < 2; i++) expect(tracker.task(i).end_ms!).toBeGreaterThanOrEqual(opened);
+    for (let i = 0; i < 2; i++) {
+      expect(tracker.task(i).end_ms!).toBeGreaterThanOrEqual(opened);
+      expect(tracker.task(i).on_cpu).toBeUndefined();
+    }
   });
 
   it("on abort, cancels the tasks that honour the signal and leaves the ones that cannot stop as abandoned", async () => {

@@ -133,6 +133,9 @@ export class MainThreadTask implements CellScope, TaskFaultSink {
         end_ms: settledOnReturn ? this.returnedAt : this.run.now(),
         status: result.status,
         cpu_ms: this.cpu0 === null || cpu1 === null ? null : cpu1 - this.cpu0,
+        // An async task that never gave the thread back held it from start to end: its one slice
+        // is known exactly, and its lane can say so. A task that awaited has untimed later slices.
+        ...(settledOnReturn && !perTask ? { on_cpu: [[this.startedAt, this.returnedAt]] as [number, number][] } : {}),
       });
     }
     this.run.ended();

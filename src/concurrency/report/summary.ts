@@ -84,19 +84,23 @@ export function shadeOf(share: number | null): Shade {
 }
 
 /**
- * Time the tasks held the one JS thread: from their on-CPU slices where a report has them, else
- * at least the time their synchronous parts took. Null when neither is known. A lower bound only
- * makes "blocking" rarer: it needs the thread held for most of the wall time, computing little.
+ * Time the tasks held the one JS thread: from a task's on-CPU slices where it has them, else at
+ * least the time its synchronous part took. Null when neither is known. A lower bound only makes
+ * "blocking" rarer: it needs the thread held for most of the wall time, computing little.
  */
 function heldMs(tasks: TaskTiming[]): number | null {
   let held = 0;
-  if (tasks.some((t) => t.on_cpu !== undefined)) {
-    for (const task of tasks) for (const [from, to] of task.on_cpu ?? []) held += Math.max(0, to - from);
-    return held;
+  let known = false;
+  for (const task of tasks) {
+    if (task.on_cpu !== undefined) {
+      for (const [from, to] of task.on_cpu) held += Math.max(0, to - from);
+      known = true;
+    } else if (task.sync_ms !== undefined) {
+      held += task.sync_ms;
+      known = true;
+    }
   }
-  if (!tasks.some((t) => t.sync_ms !== undefined)) return null;
-  for (const task of tasks) held += task.sync_ms ?? 0;
-  return held;
+  return known ? held : null;
 }
 
 export function summarize(report: TimingReport): Summary {
