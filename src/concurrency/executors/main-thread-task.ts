@@ -105,7 +105,6 @@ export class MainThreadTask implements CellScope, TaskFaultSink {
 
   private returned(): void {
     this.returnedAt = this.run.now();
-    if (!this.run.perTask) this.run.job.tracker.update(this.index, { sync_ms: this.returnedAt - this.startedAt });
   }
 
   private failed(e: unknown, settledOnReturn: boolean): void {
@@ -133,6 +132,8 @@ export class MainThreadTask implements CellScope, TaskFaultSink {
         end_ms: settledOnReturn ? this.returnedAt : this.run.now(),
         status: result.status,
         cpu_ms: this.cpu0 === null || cpu1 === null ? null : cpu1 - this.cpu0,
+        // Read by the verdict once the run is over: written here, with the rest, not in the start loop.
+        ...(perTask ? {} : { sync_ms: this.returnedAt - this.startedAt }),
         // An async task that never gave the thread back held it from start to end: its one slice
         // is known exactly, and its lane can say so. A task that awaited has untimed later slices.
         ...(settledOnReturn && !perTask ? { on_cpu: [[this.startedAt, this.returnedAt]] as [number, number][] } : {}),
