@@ -123,23 +123,27 @@ export class MainThreadTask implements CellScope, TaskFaultSink {
     this.done = true;
     const { job, results, perTask } = this.run;
     results[this.index] = result;
-    if (settledOnReturn === null) {
-      job.tracker.update(this.index, { status: result.status });
-    } else {
-      job.output.endTask(this.i);
-      const cpu1 = perTask ? threadCpuMs() : null;
-      job.tracker.update(this.index, {
-        end_ms: settledOnReturn ? this.returnedAt : this.run.now(),
-        status: result.status,
-        cpu_ms: this.cpu0 === null || cpu1 === null ? null : cpu1 - this.cpu0,
-        // Read by the verdict once the run is over: written here, with the rest, not in the start loop.
-        ...(perTask ? {} : { sync_ms: this.returnedAt - this.startedAt }),
-        // An async task that never gave the thread back held it from start to end: its one slice
-        // is known exactly, and its lane can say so. A task that awaited has untimed later slices.
-        ...(settledOnReturn && !perTask ? { on_cpu: [[this.startedAt, this.returnedAt]] as [number, number][] } : {}),
-      });
+    // Counted down whatever happens while it is written down: the run must not wait for ever.
+    try {
+      if (settledOnReturn === null) {
+        job.tracker.update(this.index, { status: result.status });
+      } else {
+        job.output.endTask(this.i);
+        const cpu1 = perTask ? threadCpuMs() : null;
+        job.tracker.update(this.index, {
+          end_ms: settledOnReturn ? this.returnedAt : this.run.now(),
+          status: result.status,
+          cpu_ms: this.cpu0 === null || cpu1 === null ? null : cpu1 - this.cpu0,
+          // Read by the verdict once the run is over: written here, with the rest, not in the start loop.
+          ...(perTask ? {} : { sync_ms: this.returnedAt - this.startedAt }),
+          // An async task that never gave the thread back held it from start to end: its one slice
+          // is known exactly, and its lane can say so. A task that awaited has untimed later slices.
+          ...(settledOnReturn && !perTask ? { on_cpu: [[this.startedAt, this.returnedAt]] as [number, number][] } : {}),
+        });
+      }
+    } finally {
+      this.run.ended();
     }
-    this.run.ended();
   }
 }
 
