@@ -26,6 +26,7 @@ function filled() {
   results.scale.bare.values.push(510, 515, 520);
   results.scale.cell.values.push(560, 590, 700);
   results.scale.metadataBytes = 151_000;
+  results.scale.lastStartMs = [40, 45, 70];
   return results;
 }
 
@@ -37,7 +38,7 @@ describe("the fidelity rows", () => {
   it("judge 10,000 async waits by the median wall against 600 ms, and fail it above", () => {
     const results = filled();
     expect(fidelitySection(results, PLAN).join("\n")).toContain(
-      "Scale: 10,000 × sleep(500) under %%async, wall: 590 ms (1.15× bare), bare node 515 ms; target ≤ 600 ms: PASS; metadata.timing 151 kB",
+      "Scale: 10,000 × sleep(500) under %%async, wall: 590 ms (1.15× bare), bare node 515 ms; all tasks started by 45 ms; target ≤ 600 ms: PASS; metadata.timing 151 kB",
     );
     results.scale.cell.values.splice(0, 3, 900, 1000, 1100);
     expect(fidelityVerdicts(results).at(-1)).toEqual({ label: "fidelity: 10,000 async waits", verdict: "FAIL" });

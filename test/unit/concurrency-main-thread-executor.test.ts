@@ -91,6 +91,41 @@ describe("MainThreadExecutor (async)", () => {
     }
   });
 
+  it("ends a task whose body never awaits when its body returns, so its lane shows its own turn on the thread", async () => {
+    const busy = (ms: number) => {
+      for (const until = performance.now() + ms; performance.now() < until;);
+    };
+    const { run, tracker } = job(async () => busy(15), 3);
+    await async.run(run);
+    for (let i = 0; i < 3; i++) {
+      const t = tracker.task(i);
+      expect(t.end_ms! - t.start_ms!).toBeGreaterThanOrEqual(14);
+      expect(t.end_ms! - t.start_ms!).toBeLessThan(t.sync_ms! + 1);
+      // It held the thread the whole time, and its lane draws that as its one slice.
+      expect(t.on_cpu).toEqual([[t.start_ms, t.end_ms]]);
+    }
+    // One after another on the one thread: each ends before the next starts, not all at the last end.
+    for (let i = 1; i < 3; i++) expect(tracker.task(i - 1).end_ms!).toBeLessThanOrEqual(tracker.task(i).start_ms!);
+  });
+
+  it("ends a task that awaits when its outcome arrives, after its synchronous part", async () => {
+    const gate = deferred();
+    const { run, tracker } = job(async () => {
+      await Promise.resolve();
+      await gate.promise;
+    }, 2);
+    const done = async.run(run);
+    await tracker.running(0, 1);
+    await new Promise((resolve) => setImmediate(resolve));
+    const opened = tracker.ms();
+    gate.resolve();
+    await done;
+    for (let i = 0; i < 2; i++) {
+      expect(tracker.task(i).end_ms!).toBeGreaterThanOrEqual(opened);
+      expect(tracker.task(i).on_cpu).toBeUndefined();
+    }
+  });
+
   it("on abort, cancels the tasks that honour the signal and leaves the ones that cannot stop as abandoned", async () => {
     const controller = new AbortController();
     const never = new Promise<never>(() => undefined);

@@ -59,6 +59,10 @@ describe("axis labels and ratios", () => {
 
   it("formats ratios, percentages and CSS positions", () => {
     expect(formatRatio(1329 / 685.4)).toBe("1.94×");
+    expect(formatRatio(9.994)).toBe("9.99×");
+    expect(formatRatio(19.44)).toBe("19.4×");
+    expect(formatRatio(194.4)).toBe("194×");
+    expect(formatRatio(5_000_000 / 560)).toBe("8929×");
     expect(formatPercent(0.4847)).toBe("48%");
     expect(percentOf(125, 1000)).toBe("12.5");
     expect(percentOf(1200, 1000)).toBe("100");

@@ -105,6 +105,28 @@ describe("derived numbers for 4 × sleep(200)", () => {
     expect(lines(noSerial)[1]).toBe("overlap 3.98× Σtask/wall · efficiency 99% of 4 workers");
   });
 
+  it("%%async: many overlapping waits read as I/O-bound while the thread's CPU is under 5% of the tasks' time", () => {
+    // 40 × sleep(200): the thread busy 45% of the wall starting and ending them, 1.1% of Σ task.
+    const many = (cpu_ms: number): TimingReport => ({
+      ...F.asyncSleep,
+      serial_wall_ms: undefined,
+      cpu_covers: "thread",
+      cpu_ms,
+      tasks: Array.from({ length: 40 }, (_, i) => ({ ...F.asyncSleep.tasks[1], i, on_cpu: undefined, cpu_ms: null })),
+    });
+    expect(summarize(many(90)).bound).toBe("io");
+    expect(lines(many(90))[1]).toBe("overlap 39.9× Σtask/wall");
+    expect(summarize(many(90)).reading).toBe("I/O-bound: the waits overlapped on one thread");
+    expect(summarize(many(0.051 * 40 * 200.7)).bound).not.toBe("io");
+  });
+
+  it("%%async without a serial run: overlap, never a Σcpu/wall speedup (one thread's CPU is at most the wall)", () => {
+    const { serial_wall_ms: _, ...noSerial } = F.asyncCpu;
+    expect(summarize(noSerial).bound).toBe("cpu");
+    expect(summarize(noSerial).speedup).toEqual({ value: expect.closeTo(2.5, 1), basis: "overlap" });
+    expect(lines(noSerial)[1]).toMatch(/^overlap 2\.\d\d× Σtask\/wall$/);
+  });
+
   it("a blocking wait on the event loop is named as such, with no speedup", () => {
     const s = summarize(F.asyncBlocking);
     expect(s.bound).toBe("blocking");

@@ -1,5 +1,5 @@
 import { toErrorFields } from "../../runtime/error-fields";
-import { CellScope, cellScope, currentScope, TaskFaultSink } from "../../runtime/cell-scope";
+import { currentScope, TaskFaultSink } from "../../runtime/cell-scope";
 
 /**
  * Code a %%serial or %%async task started (a timer, an unawaited promise, a process.exit call)
@@ -8,11 +8,6 @@ import { CellScope, cellScope, currentScope, TaskFaultSink } from "../../runtime
  * error could only be printed, leaving the task looking as if it had succeeded.
  */
 export type { TaskFaultSink };
-
-/** Run `fn` as task `sink.i` in `scope`: everything it starts, now or later, belongs to that task. */
-export function runAsTask<T>(sink: TaskFaultSink, scope: Omit<CellScope, "task">, fn: () => T): T {
-  return cellScope.run({ ...scope, task: sink }, fn);
-}
 
 const owningTask = (): TaskFaultSink | undefined => currentScope()?.task;
 

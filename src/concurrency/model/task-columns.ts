@@ -17,37 +17,55 @@ export type TaskRow = Pick<
  */
 const FINE_UP_TO = 1000;
 
-function numberColumn(values: (number | null)[]): NumberColumn {
-  const scale = values.length > FINE_UP_TO ? 10 : 100;
-  const rounded = values.map((ms) => (ms === null ? null : Math.round(ms * scale) / scale));
-  return rounded.length > 0 && rounded.every((v) => v === rounded[0]) ? rounded[0] : rounded;
+/**
+ * Column builders read each task through `get` instead of taking a mapped array: a report of
+ * 10,000 tasks is encoded on every live redraw, and seven throwaway arrays per redraw were garbage
+ * the kernel's thread collected between task callbacks.
+ */
+function numberColumn(tasks: readonly TaskRow[], get: (t: TaskRow) => number | null): NumberColumn {
+  const scale = tasks.length > FINE_UP_TO ? 10 : 100;
+  const round = (ms: number | null) => (ms === null ? null : Math.round(ms * scale) / scale);
+  if (tasks.length === 0) return [];
+  const first = round(get(tasks[0]));
+  let same = true;
+  for (let k = 1; same && k < tasks.length; k++) same = round(get(tasks[k])) === first;
+  if (same) return first;
+  const out = new Array<number | null>(tasks.length);
+  for (let k = 0; k < tasks.length; k++) out[k] = round(get(tasks[k]));
+  return out;
 }
 
-function stringColumn<T extends string>(values: T[]): StringColumn<T> {
-  if (values.length > 0 && values.every((v) => v === values[0])) return values[0];
+function stringColumn<T extends string>(tasks: readonly TaskRow[], get: (t: TaskRow) => T): StringColumn<T> {
+  if (tasks.length === 0) return { values: [], index: [] };
+  const first = get(tasks[0]);
+  let same = true;
+  for (let k = 1; same && k < tasks.length; k++) same = get(tasks[k]) === first;
+  if (same) return first;
   const distinct: T[] = [];
   const at = new Map<T, number>();
-  const index = values.map((v) => {
-    let k = at.get(v);
-    if (k === undefined) {
-      k = distinct.push(v) - 1;
-      at.set(v, k);
+  const index = new Array<number>(tasks.length);
+  for (let k = 0; k < tasks.length; k++) {
+    const v = get(tasks[k]);
+    let j = at.get(v);
+    if (j === undefined) {
+      j = distinct.push(v) - 1;
+      at.set(v, j);
     }
-    return k;
-  });
+    index[k] = j;
+  }
   return { values: distinct, index };
 }
 
 export function toColumns(tasks: readonly TaskRow[]): TaskColumns {
   return {
     count: tasks.length,
-    where: stringColumn(tasks.map((t) => t.where)),
-    status: stringColumn(tasks.map((t) => t.status)),
-    queued_ms: numberColumn(tasks.map((t) => t.queued_ms)),
-    start_ms: numberColumn(tasks.map((t) => t.start_ms)),
-    end_ms: numberColumn(tasks.map((t) => t.end_ms)),
-    cpu_ms: numberColumn(tasks.map((t) => t.cpu_ms)),
-    startup_ms: numberColumn(tasks.map((t) => t.startup_ms)),
+    where: stringColumn(tasks, (t) => t.where),
+    status: stringColumn(tasks, (t) => t.status),
+    queued_ms: numberColumn(tasks, (t) => t.queued_ms),
+    start_ms: numberColumn(tasks, (t) => t.start_ms),
+    end_ms: numberColumn(tasks, (t) => t.end_ms),
+    cpu_ms: numberColumn(tasks, (t) => t.cpu_ms),
+    startup_ms: numberColumn(tasks, (t) => t.startup_ms),
   };
 }
 

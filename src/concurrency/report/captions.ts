@@ -50,7 +50,7 @@ export function summaryLines(report: TimingReport, s: Summary): string[] {
   const gain = gainLine(report, s);
   if (gain) lines.push(gain);
   if (s.reading) lines.push(s.reading);
-  const statuses = statusLine(report);
+  const statuses = statusLine(report, s);
   if (statuses) lines.push(statuses);
   if (report.note) lines.push(report.note);
   const load = loadLine(report);
@@ -63,7 +63,7 @@ export function summaryLines(report: TimingReport, s: Summary): string[] {
 function gainLine(report: TimingReport, s: Summary): string | null {
   if (report.executor === "serial" && report.finished) return "serial baseline for speedups";
   if (!s.speedup) {
-    const unfinished = report.tasks.filter((t) => t.status !== "ok").length;
+    const unfinished = report.tasks.length - (s.statuses.get("ok") ?? 0);
     if (!report.finished || unfinished === 0) return null;
     return `no speedup: ${unfinished} of ${plural(report.tasks.length, "task")} did not finish ok`;
   }
@@ -97,11 +97,8 @@ function loadLine(report: TimingReport): string | null {
 
 const DONE: TaskStatus[] = ["ok", "error", "crashed", "cancelled", "abandoned"];
 
-function statusLine(report: TimingReport): string | null {
-  // One pass: this runs on every redraw, three times (text, HTML, SVG), over every task.
-  const counts = new Map<TaskStatus, number>();
-  for (const t of report.tasks) counts.set(t.status, (counts.get(t.status) ?? 0) + 1);
-  const count = (status: TaskStatus) => counts.get(status) ?? 0;
+function statusLine(report: TimingReport, s: Summary): string | null {
+  const count = (status: TaskStatus) => s.statuses.get(status) ?? 0;
   const n = report.tasks.length;
   const marked = (["error", "crashed", "cancelled", "abandoned"] as Mark[])
     .filter((m) => count(m) > 0)

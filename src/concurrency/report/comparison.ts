@@ -5,7 +5,7 @@
  */
 import { ExecutorKind, memoryEach, memoryUnit, TimingMetadata, TimingReport } from "../model/timing";
 import { renderReport } from "./bundle";
-import { formatMs } from "./format";
+import { formatMs, formatRatio } from "./format";
 import { escapeHtml } from "./html";
 import { memoryPerUnit } from "./memory";
 
@@ -73,7 +73,7 @@ function tableOf(rows: ComparisonRow[], reports: TimingReport[]): { text: string
     formatMs(r.wall_ms),
     r.cpu_ms === null ? "n/a" : formatMs(r.cpu_ms),
     memoryPerUnit(finished[k].memory),
-    r.speedup === null ? "" : `${r.speedup.toFixed(2)}×`,
+    r.speedup === null ? "" : formatRatio(r.speedup),
   ]);
   const head = ["model", "wall", "CPU", "memory", "speedup vs serial"];
   const widths = head.map((h, k) => Math.max(h.length, ...cells.map((c) => c[k].length)));

@@ -28,9 +28,11 @@ export function axisEnd(ms: number): number {
   return Number((Math.ceil(ms / unit - 1e-9) * unit).toPrecision(2));
 }
 
-/** 1.94× */
+/** 1.94×, 19.4×, 194×, 8929×: beyond 10× the hundredths are noise, not information. */
 export function formatRatio(value: number): string {
-  return `${value.toFixed(2)}×`;
+  if (!Number.isFinite(value)) return "—";
+  if (value < 9.995) return `${value.toFixed(2)}×`;
+  return value < 99.95 ? `${value.toFixed(1)}×` : `${Math.round(value)}×`;
 }
 
 /** 0.485 → "49%" */

@@ -43,6 +43,9 @@ export function slotLanes(report: TimingReport, tasks: TaskTiming[], end: number
 
 /** One group per slot; past MAX_TASK_LANES slots, neighbouring slots share a lane evenly. */
 function groupSlots(tasks: TaskTiming[]): Group[] {
+  // %%async runs every task on slot 0: one lane of all the tasks, without regrouping them.
+  if (tasks.length === 0) return [];
+  if (tasks.every((t) => t.slot === tasks[0].slot)) return [{ slots: [tasks[0].slot], tasks }];
   const bySlot = new Map<number, TaskTiming[]>();
   for (const task of tasks) {
     const list = bySlot.get(task.slot);
@@ -67,33 +70,39 @@ function groupLabel(group: Group): string {
   return `${name} · ${count}`;
 }
 
-/** Time each kind spends in a task, as intervals. */
-function intervals(report: TimingReport, task: TaskTiming): [SegmentKind, number, number][] {
-  const out: [SegmentKind, number, number][] = [];
+/**
+ * Time each kind spends in a task, as intervals handed to `add` (no array per task: a lane of
+ * 10,000 tasks is drawn on every live redraw). Together they cover one stretch of time, from its
+ * worker's start-up (or its own start) to its end.
+ */
+function intervals(
+  report: TimingReport,
+  task: TaskTiming,
+  add: (kind: SegmentKind, from: number, to: number) => void,
+): void {
   const startup = startupFrom(task);
   const end = taskEnd(task, report);
-  if (startup !== null && task.start_ms !== null) out.push(["startup", startup, task.start_ms]);
-  if (task.start_ms === null || end === null) return out;
-  if (task.on_cpu === undefined) {
-    out.push([shadeOf(cpuShare(task, report)), task.start_ms, end]);
-    return out;
-  }
-  out.push(["between", task.start_ms, end]);
-  for (const [from, to] of task.on_cpu) out.push(["slice", from, to]);
-  return out;
+  if (startup !== null && task.start_ms !== null) add("startup", startup, task.start_ms);
+  if (task.start_ms === null || end === null) return;
+  if (task.on_cpu === undefined) return add(shadeOf(cpuShare(task, report)), task.start_ms, end);
+  add("between", task.start_ms, end);
+  for (const [from, to] of task.on_cpu) add("slice", from, to);
 }
 
 function groupLane(report: TimingReport, group: Group, end: number, buckets: number): Lane {
   const width = end / buckets;
   const cover = new BucketCover(buckets, width);
-  const spans: { task: TaskTiming; from: number; to: number }[] = [];
-  for (const task of group.tasks) {
-    for (const [kind, from, to] of intervals(report, task)) {
-      if (to <= from) continue;
-      spans.push({ task, from, to });
-      cover.add(kind, from, to);
-    }
-  }
+  // Each task's stretch of time, for the hover text of the segments it falls in.
+  const from = new Float64Array(group.tasks.length).fill(Infinity);
+  const to = new Float64Array(group.tasks.length).fill(-Infinity);
+  let k = 0;
+  const add = (kind: SegmentKind, a: number, b: number) => {
+    if (b <= a) return;
+    from[k] = Math.min(from[k], a);
+    to[k] = Math.max(to[k], b);
+    cover.add(kind, a, b);
+  };
+  for (k = 0; k < group.tasks.length; k++) intervals(report, group.tasks[k], add);
   const kinds = cover.perBucket().map((c) => winner(c, width));
   const segments: Segment[] = [];
   for (let b = 0; b < buckets; b++) {
@@ -103,7 +112,7 @@ function groupLane(report: TimingReport, group: Group, end: number, buckets: num
     if (last && last.kind === kind && last.to === b * width) last.to = (b + 1) * width;
     else segments.push({ kind, from: b * width, to: (b + 1) * width, title: "" });
   }
-  for (const segment of segments) segment.title = segmentTitle(segment, spans);
+  for (const segment of segments) segment.title = segmentTitle(segment, group.tasks, from, to);
   return laneSummary(report, group, segments);
 }
 
@@ -167,10 +176,17 @@ function winner(cover: Map<SegmentKind, number>, width: number): SegmentKind | n
   return best;
 }
 
-function segmentTitle(segment: Segment, spans: { task: TaskTiming; from: number; to: number }[]): string {
-  const ids = [...new Set(spans.filter((s) => s.from < segment.to && s.to > segment.from).map((s) => s.task.i))];
+function segmentTitle(segment: Segment, tasks: TaskTiming[], from: Float64Array, to: Float64Array): string {
+  const ids: number[] = [];
+  let sorted = true;
+  for (let k = 0; k < tasks.length; k++) {
+    if (!(from[k] < segment.to && to[k] > segment.from)) continue;
+    if (ids.length > 0 && tasks[k].i < ids[ids.length - 1]) sorted = false;
+    ids.push(tasks[k].i);
+  }
+  if (!sorted) ids.sort((a, b) => a - b);
   const what = `${DESCRIBE[segment.kind]}, ${formatMs(segment.from)} → ${formatMs(segment.to)}`;
-  return ids.length === 0 ? what : `${taskList(ids.sort((a, b) => a - b))}: ${what}`;
+  return ids.length === 0 ? what : `${taskList(ids)}: ${what}`;
 }
 
 /** "task 3", "tasks 1, 5, 9", "tasks 0–249" when they run on, else "63 tasks (0 … 248)". */

@@ -2,7 +2,7 @@
  * The derived numbers under a timing report, and the one-line reading drawn from them. Every
  * threshold is a named constant here so the tests can pin what "CPU-bound" means.
  */
-import { ExecutorKind, TaskTiming, TimingReport } from "../model/timing";
+import { ExecutorKind, TaskStatus, TaskTiming, TimingReport } from "../model/timing";
 import { formatMs, plural } from "./format";
 
 /** A task at or above this share of a core is drawn solid ("█"). */
@@ -13,6 +13,12 @@ export const SHARED_SHARE = 0.35;
 export const IO_BOUND_BELOW = 0.35;
 /** At or above this share of the usable cores kept busy, a run is CPU-bound. */
 export const CPU_BOUND_FROM = 0.75;
+/**
+ * %%async: below this share of the tasks' time spent on the CPU, the run waited, however busy the
+ * thread looked against the wall. 10,000 overlapping 500 ms waits keep the thread ~30% busy just
+ * starting and ending them, which against the wall alone read as "mixed".
+ */
+export const ASYNC_IO_BELOW = 0.05;
 /** Start-up is worth a mention once the slowest start-up is this share of the wall time. */
 export const STARTUP_NOTABLE = 0.1;
 
@@ -49,6 +55,8 @@ export interface Summary {
   reading: string | null;
   /** The slowest worker start-up, when any task had one. */
   maxStartup_ms: number | null;
+  /** How many tasks are in each status: counted here once, read by every rendering. */
+  statuses: ReadonlyMap<TaskStatus, number>;
 }
 
 export function isParallel(executor: ExecutorKind): boolean {
@@ -76,59 +84,72 @@ export function shadeOf(share: number | null): Shade {
 }
 
 /**
- * Time the tasks held the one JS thread: from their on-CPU slices where a report has them, else
- * at least the time their synchronous parts took. Null when neither is known. A lower bound only
- * makes "blocking" rarer: it needs the thread held for most of the wall time, computing little.
+ * Time the tasks held the one JS thread: from a task's on-CPU slices where it has them, else at
+ * least the time its synchronous part took. Null when neither is known. A lower bound only makes
+ * "blocking" rarer: it needs the thread held for most of the wall time, computing little.
  */
 function heldMs(tasks: TaskTiming[]): number | null {
   let held = 0;
-  if (tasks.some((t) => t.on_cpu !== undefined)) {
-    for (const task of tasks) for (const [from, to] of task.on_cpu ?? []) held += Math.max(0, to - from);
-    return held;
+  let known = false;
+  for (const task of tasks) {
+    if (task.on_cpu !== undefined) {
+      for (const [from, to] of task.on_cpu) held += Math.max(0, to - from);
+      known = true;
+    } else if (task.sync_ms !== undefined) {
+      held += task.sync_ms;
+      known = true;
+    }
   }
-  if (!tasks.some((t) => t.sync_ms !== undefined)) return null;
-  for (const task of tasks) held += task.sync_ms ?? 0;
-  return held;
+  return known ? held : null;
 }
 
 export function summarize(report: TimingReport): Summary {
   const { tasks, wall_ms: wall, cpu_ms: cpu } = report;
+  // One pass over the tasks: a live report of 10,000 is summarised on every redraw.
   let task_ms = 0;
+  let maxStartup_ms: number | null = null;
+  const statuses = new Map<TaskStatus, number>();
   for (const task of tasks) {
     const end = taskEnd(task, report);
     if (task.start_ms !== null && end !== null) task_ms += Math.max(0, end - task.start_ms);
+    if (task.startup_ms !== null) maxStartup_ms = Math.max(maxStartup_ms ?? task.startup_ms, task.startup_ms);
+    statuses.set(task.status, (statuses.get(task.status) ?? 0) + 1);
   }
-  const startups = tasks.map((t) => t.startup_ms).filter((s): s is number => s !== null);
-  const maxStartup_ms = startups.length > 0 ? Math.max(...startups) : null;
   const capacity = isParallel(report.executor) ? Math.max(1, Math.min(report.cores, report.workers, tasks.length)) : 1;
   const coresBusy = cpu !== null && wall > 0 ? cpu / wall : null;
-  const base = { wall_ms: wall, task_ms, cpu_ms: cpu, coresBusy, capacity, maxStartup_ms };
+  const base = { wall_ms: wall, task_ms, cpu_ms: cpu, coresBusy, capacity, maxStartup_ms, statuses };
   if (!report.finished || wall <= 0 || tasks.length === 0) {
     return { ...base, bound: null, speedup: null, efficiency: null, reading: null };
   }
-  const bound = boundOf(report, coresBusy, capacity);
-  const speedup = speedupOf(report, task_ms, bound);
+  const bound = boundOf(report, coresBusy, capacity, task_ms);
+  const speedup = speedupOf(report, task_ms, bound, statuses);
   const efficiency = speedup && isParallel(report.executor) ? efficiencyOf(report, speedup.value) : null;
   const reading = readingOf(report, bound, maxStartup_ms);
   return { ...base, bound, speedup, efficiency, reading };
 }
 
-function boundOf(report: TimingReport, coresBusy: number | null, capacity: number): Bound {
+function boundOf(report: TimingReport, coresBusy: number | null, capacity: number, task_ms: number): Bound {
   if (coresBusy === null || report.cpu_ms === null) return "unknown";
   // On the event loop a task that blocks (a synchronous wait) holds the thread without computing.
   const held = report.executor === "async" ? heldMs(report.tasks) : null;
   if (held !== null && held / report.wall_ms >= CPU_BOUND_FROM && report.cpu_ms / held < SHARED_SHARE) {
     return "blocking";
   }
+  if (report.executor === "async" && report.cpu_ms < ASYNC_IO_BELOW * task_ms) return "io";
   const use = coresBusy / capacity;
   if (use < IO_BOUND_BELOW) return "io";
   return use >= CPU_BOUND_FROM ? "cpu" : "mixed";
 }
 
-function speedupOf(report: TimingReport, task_ms: number, bound: Bound): Speedup | null {
+function speedupOf(
+  report: TimingReport,
+  task_ms: number,
+  bound: Bound,
+  statuses: ReadonlyMap<TaskStatus, number>,
+): Speedup | null {
   if (report.executor === "serial") return null;
   // A run where some tasks failed or were stopped did less work than the run it would be compared to.
-  if (report.tasks.some((t) => t.status !== "ok")) return null;
+  if ((statuses.get("ok") ?? 0) !== report.tasks.length) return null;
   const wall = report.wall_ms;
   if (report.serial_wall_ms !== undefined && report.serial_wall_ms > 0) {
     return { value: report.serial_wall_ms / wall, basis: "serial" };
@@ -136,8 +157,9 @@ function speedupOf(report: TimingReport, task_ms: number, bound: Bound): Speedup
   // Tasks that block the one thread do not overlap at all: there is nothing to compare.
   if (bound === "blocking") return null;
   // Without a serial run, Σ CPU estimates the serial time only for work that computes; for work
-  // that waits, the honest number is how much the tasks overlapped.
-  if (report.cpu_ms !== null && (bound === "cpu" || bound === "mixed")) {
+  // that waits, the honest number is how much the tasks overlapped. Async tasks share one thread,
+  // so their CPU over the wall is at most 1×: never a speedup, and their overlap is the figure.
+  if (report.executor !== "async" && report.cpu_ms !== null && (bound === "cpu" || bound === "mixed")) {
     return { value: report.cpu_ms / wall, basis: "cpu" };
   }
   return { value: task_ms / wall, basis: "overlap" };

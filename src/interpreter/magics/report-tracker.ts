@@ -14,6 +14,14 @@ const REDRAW_MS = 100;
  * however many tasks a report draws (issue #14 asks for a live report that costs ≤ 3%).
  */
 const REDRAW_WORK_SHARE = 50;
+/**
+ * A redraw that falls due while task updates are still streaming in (the last one less than this
+ * long ago) waits until they pause: 10,000 async timers ending in one burst would otherwise wait
+ * behind a redraw of all 10,000, and the cell's wall with them.
+ */
+const QUIET_MS = 2;
+/** …but no longer than this past due, so a steady stream of updates still shows progress. */
+const MAX_POSTPONE_MS = 1000;
 
 /** Where a tracker draws its report: on its own under the cell, or inside a larger display. */
 export interface ReportView {
@@ -49,6 +57,7 @@ export class ReportTracker implements TaskRecorder {
   private readonly startLoad = sampleLoad();
   private timer: NodeJS.Timeout | undefined;
   private lastDrawMs = 0;
+  private lastUpdateAt = 0;
 
   constructor(
     private readonly view: ReportView | undefined,
@@ -79,6 +88,8 @@ export class ReportTracker implements TaskRecorder {
         cpu_ms: null,
         startup_ms: null,
         status: "queued" as TaskStatus,
+        // Declared from the start: added later to 10,000 tasks, each would grow its object.
+        sync_ms: undefined,
       })),
       ...(init.serialWallMs !== undefined ? { serial_wall_ms: init.serialWallMs } : {}),
     };
@@ -95,6 +106,7 @@ export class ReportTracker implements TaskRecorder {
 
   update(i: number, change: Partial<TaskTiming>): void {
     Object.assign(this.report.tasks[i], change);
+    this.lastUpdateAt = performance.now();
     this.changed();
   }
 
@@ -149,12 +161,17 @@ export class ReportTracker implements TaskRecorder {
 
   private changed(): void {
     if (this.timer || !this.view) return;
-    this.timer = setTimeout(
-      () => {
-        this.timer = undefined;
-        if (!this.report.finished) this.show();
-      },
-      Math.max(REDRAW_MS, this.lastDrawMs * REDRAW_WORK_SHARE),
-    );
+    const delay = Math.max(REDRAW_MS, this.lastDrawMs * REDRAW_WORK_SHARE);
+    this.schedule(delay, performance.now() + delay);
+  }
+
+  private schedule(delayMs: number, dueAt: number): void {
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      if (this.report.finished) return;
+      const now = performance.now();
+      if (now - this.lastUpdateAt < QUIET_MS && now - dueAt < MAX_POSTPONE_MS) return this.schedule(QUIET_MS, dueAt);
+      this.show();
+    }, delayMs);
   }
 }
