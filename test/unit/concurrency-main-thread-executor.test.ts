@@ -46,6 +46,21 @@ describe("MainThreadExecutor (serial)", () => {
     expect(tracker.threadCpuMs).toBeUndefined();
   });
 
+  it("gives the event loop a turn between long tasks that never await, so a live report can redraw", async () => {
+    let timerRanBeforeTask = -1;
+    let started = 0;
+    setTimeout(() => (timerRanBeforeTask = started), 0);
+    const { run } = job(() => {
+      started++;
+      const until = performance.now() + 120;
+      while (performance.now() < until);
+      return null;
+    }, 3);
+    await serial.run(run);
+    expect(timerRanBeforeTask).toBeGreaterThan(0);
+    expect(timerRanBeforeTask).toBeLessThan(3);
+  });
+
   it("fails only the task that throws", async () => {
     const { run } = job((task) => {
       if (task.i === 1) throw new TypeError("no good");
