@@ -9,6 +9,7 @@ import type { Socket } from "net";
 import type { CompilerResponse } from "./compiler-protocol";
 import type { OpenCompilerPort } from "./compiler-port";
 import { lineReader, toLine } from "./line-messages";
+import { ownChild } from "../shared/own-processes";
 
 /**
  * V8 flags the blob is built and started with: they must match, or Node refuses the blob. A small
@@ -22,6 +23,7 @@ export function openCompilerProcess(blob: string): OpenCompilerPort {
       cwd: process.cwd(),
       stdio: ["pipe", "pipe", "inherit"],
     });
+    ownChild(child);
     // Like the compiler thread, the process must never keep a finished kernel alive.
     child.unref();
     // Its pipes are sockets; unref'd, they do not hold the event loop either.

@@ -12,6 +12,7 @@ import * as os from "os";
 import * as path from "path";
 import { SNAPSHOT_NODE_FLAGS } from "./compiler-process-port";
 import { markFailed, recentFailure, SnapshotKey, SnapshotPaths, takeLock, writeManifest } from "./snapshot-store";
+import { ownChild } from "../shared/own-processes";
 
 export type BuildOutcome = "built" | "failed" | "skipped";
 
@@ -70,6 +71,7 @@ export function buildSnapshot(
       stdio: ["ignore", "ignore", "pipe"],
     },
   );
+  ownChild(child);
   // Nice 19: on a shared server the learners' cells come first.
   try {
     if (child.pid !== undefined) os.setPriority(child.pid, 19);

@@ -4,23 +4,30 @@ import { summaryLines } from "../../src/concurrency/report/captions";
 import { timingMetadata } from "../../src/concurrency/report/bundle";
 import * as F from "../support/timing-fixtures";
 
-const start: LoadSample = { busy: 1000, total: 4000, own_ms: 500, at_ms: 0 };
+const none = new Map<number, number>();
+const start: LoadSample = { busy: 1000, total: 4000, own_ms: 500, children_ms: new Map([[7, 100]]), at_ms: 0 };
 
 describe("cores kept busy by other programs while a cell ran", () => {
   it("is the machine's busy cores minus the kernel's own", () => {
     // 2 cores over 1 s: 200 jiffies in all, 180 busy = 1.8 cores busy; the kernel used 0.9 s of CPU.
-    const end: LoadSample = { busy: 1180, total: 4200, own_ms: 1400, at_ms: 1000 };
+    const end: LoadSample = { busy: 1180, total: 4200, own_ms: 1400, children_ms: new Map([[7, 100]]), at_ms: 1000 };
     expect(othersBusyCores(start, end, 2)).toBeCloseTo(0.9, 5);
   });
 
-  it("counts child processes' task CPU as the kernel's", () => {
-    const end: LoadSample = { busy: 1180, total: 4200, own_ms: 600, at_ms: 1000 };
-    expect(othersBusyCores(start, end, 2, 1700)).toBeCloseTo(0, 5);
-    expect(othersBusyCores(start, end, 2, 800)).toBeCloseTo(0.9, 5);
+  it("counts the kernel's child processes as the kernel's, one started meanwhile from zero", () => {
+    const children = new Map([
+      [7, 1000],
+      [8, 800],
+    ]);
+    const end: LoadSample = { busy: 1180, total: 4200, own_ms: 600, children_ms: children, at_ms: 1000 };
+    expect(othersBusyCores(start, end, 2)).toBeCloseTo(0, 5);
+    expect(othersBusyCores(start, { ...end, children_ms: new Map([[7, 900]]) }, 2)).toBeCloseTo(0.9, 5);
+    // One that ended meanwhile is not in the end sample: its CPU is not subtracted, nor counted twice.
+    expect(othersBusyCores(start, { ...end, children_ms: none, own_ms: 1400 }, 2)).toBeCloseTo(0.9, 5);
   });
 
   it("is never below zero nor above the machine, and unknown for a run too short to tell", () => {
-    const quiet: LoadSample = { busy: 1010, total: 4200, own_ms: 1500, at_ms: 1000 };
+    const quiet: LoadSample = { busy: 1010, total: 4200, own_ms: 1500, children_ms: none, at_ms: 1000 };
     expect(othersBusyCores(start, quiet, 2)).toBe(0);
     expect(othersBusyCores(start, { ...quiet, at_ms: 100 }, 2)).toBeNull();
     expect(othersBusyCores(start, { ...quiet, total: 4000 }, 2)).toBeNull();

@@ -5,6 +5,7 @@ import { writeSync } from "fs";
 import { FromWorker, ToWorker } from "../model/task-protocol";
 import { taskOutputReceived } from "../model/task-output";
 import { createByteBudget } from "../../shared/byte-budget";
+import { ownChild } from "../../shared/own-processes";
 
 /** Why a worker went away, as a value: the pool words it for each task the worker still held. */
 export type WorkerExit = (
@@ -113,6 +114,7 @@ export function spawnProcess(limits: WorkerLimits = {}, script = SCRIPT): Worker
     execArgv,
     stdio: ["ignore", "inherit", "pipe", "ipc"],
   });
+  ownChild(child);
   let stderrTail = "";
   child.stderr?.on("data", (chunk: Buffer) => {
     stderrTail = (stderrTail + chunk.toString()).slice(-STDERR_TAIL);

@@ -148,9 +148,7 @@ export class ReportTracker implements TaskRecorder {
     }
     const endLoad = this.startLoad && sampleLoad();
     if (this.startLoad && endLoad) {
-      // Child processes' CPU is not in the kernel's own account; their tasks' CPU stands in for it.
-      const childMs = this.report.executor === "processes" ? (this.report.cpu_ms ?? 0) : 0;
-      const others = othersBusyCores(this.startLoad, endLoad, machineCores(), childMs);
+      const others = othersBusyCores(this.startLoad, endLoad, machineCores());
       if (others !== null) this.report.others_busy_cores = Math.round(others * 100) / 100;
     }
     this.report.finished = true;
