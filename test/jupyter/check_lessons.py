@@ -202,16 +202,20 @@ def check(nb, name):
             failed = [t for t in task_rows(timing) if t["status"] != "ok"]
             if failed:
                 raise LessonFailure(f"{cell_label(cell)}: %%{executor} task {failed[0]['i']} ended {failed[0]['status']}")
-            if executor == "serial":
-                # Serial waits and computes one task after another by design: it is the baseline.
-                if lesson == CPU:
-                    serial_wall = timing["cpu_ms"] if timing.get("cpu_ms") else timing["wall_ms"]
+            try:
+                if executor == "serial":
+                    # Serial waits and computes one task after another by design: it is the baseline.
+                    if lesson == CPU:
+                        serial_wall = timing["cpu_ms"] if timing.get("cpu_ms") else timing["wall_ms"]
+                    else:
+                        figures.append(check_serial_io(cell, report))
+                elif lesson == IO:
+                    figures.append(check_io(cell, report))
                 else:
-                    figures.append(check_serial_io(cell, report))
-            elif lesson == IO:
-                figures.append(check_io(cell, report))
-            else:
-                figures.append(check_cpu(cell, report, serial_wall))
+                    figures.append(check_cpu(cell, report, serial_wall))
+            except LessonFailure as failure:
+                # The report itself says most about why (a CI run leaves no executed notebook behind).
+                raise LessonFailure(f"{failure}\n--- its report:\n{report.data.get('text/plain', '')}") from None
     if not any_reports:
         return f"ok: {name}: no timing reports, no lesson to check"
     if io_cells == 0:
