@@ -85,12 +85,16 @@ function runsFlag(fallback: number): number {
 }
 
 const FIDELITY_RUNS = runsFlag(5);
-/** The live-report cells take ~0.1–0.3 s each: 12 pairs in CI's three rounds (~4–7 s), 16 here. */
+/**
+ * The live-report cells take ~0.4–0.6 s each, long enough for the report to redraw several times
+ * while the tasks run (at 0.1 s a cell, the first and last drawing alone were what the row
+ * measured, and a CI run read 1.12×): 12 pairs in CI's three rounds (~13 s), 16 here.
+ */
 const FIDELITY_PLAN: FidelityPlan = {
   warmUp: 1,
   runs: FIDELITY_RUNS,
   liveTasks: 4,
-  liveIterations: 50_000_000,
+  liveIterations: 250_000_000,
   livePairs: livePairsFor(FIDELITY_RUNS),
 };
 

@@ -14,6 +14,7 @@ import { installCellStackTraces } from "../runtime/cell-positions";
 import { captureProcessOutput } from "../runtime/output-capture";
 import { installCellGlobals } from "../runtime/cell-globals";
 import { installLoopChecks } from "../runtime/loop-checks";
+import { compileLoopsInPlace } from "../runtime/steady-tiering";
 import { failOwningTask, guardProcessExit } from "../concurrency/executors/main-thread-faults";
 import { Kernel } from "../kernel/kernel";
 import { log } from "../shared/log";
@@ -45,6 +46,9 @@ function installCellHooks(interruptGate: InterruptGate): void {
   installLoopChecks(interruptGate);
   // process.exit: inside a %%serial/%%async task it fails that task instead of ending the kernel.
   guardProcessExit();
+  // V8: a cell's hot loop is compiled on the thread that runs it, so it never spins unoptimised
+  // for a second while its compiled code waits (shared with the task threads this process starts).
+  compileLoopsInPlace();
 }
 
 /** `ts-concurrency-kernel kernel CONNECTION_FILE`: run until a shutdown_request or a signal. */

@@ -17,6 +17,7 @@ import { TaskOutputSender } from "../model/task-output";
 import { ByteBudget } from "../../shared/byte-budget";
 import { watchParent } from "../../shared/parent-watch";
 import { installLoopChecks } from "../../runtime/loop-checks";
+import { compileLoopsInPlace } from "../../runtime/steady-tiering";
 import { installCellStackTraces } from "../../runtime/cell-positions";
 
 /** The kernel API inside a worker: waiting works as in a cell; showing and asking belong to the notebook. */
@@ -240,6 +241,8 @@ installCellStackTraces();
 // Globals: cell code carries loop checks, whose names must exist here; workers are stopped by other
 // means, so nothing raises their flag and they cost nothing.
 installLoopChecks();
+// V8: hot loops compiled on the thread that runs them (a task process has flags of its own).
+compileLoopsInPlace();
 // process.exit: a task that calls it ends the worker only once the kernel knows why.
 process.exit = exitAfterReport as typeof process.exit;
 // An error nobody awaited fails the task it came from.
