@@ -16,6 +16,8 @@ import { localModules } from "./local-modules";
 import type { CellDiagnostic } from "./compiler-protocol";
 import { compose, decodeMappings, LineMap, shiftSourceLines } from "../runtime/source-map";
 
+/** The cursor is on a member name: `Math.`, `Math.fl`, `obj . x`. */
+const AFTER_A_DOT = /\.\s*[\p{ID_Continue}$\u200c\u200d]*$/u;
 /** Imports, `require` and references bring in files whose types may need Node's: those cells skip the light program. */
 const READS_OTHER_FILES = /\bimport\b|\brequire\s*\(|\/\/\/\s*<reference/;
 
@@ -121,9 +123,22 @@ export class CellConverter {
     };
   }
 
+  /**
+   * Help on the name at `position`. The light program answers what it knows (a notebook name, a
+   * standard library member) at once: the full program takes a second or more to build, and
+   * JupyterLab gives up on a completion after one. Anything it cannot resolve is asked again of
+   * the full program, which the notebook keeps from then on.
+   */
   inspect(declarations: string, code: string, position: number): TS.QuickInfo | undefined {
-    // What a name is, and what may follow a dot, must not depend on whether Node's types were needed yet.
-    this.cells.addNodeTypes();
+    if (this.cells.isLight) {
+      const light = this.inspectIn(declarations, code, position);
+      if (light && light.kind !== "") return light;
+      this.cells.addNodeTypes();
+    }
+    return this.inspectIn(declarations, code, position);
+  }
+
+  private inspectIn(declarations: string, code: string, position: number): TS.QuickInfo | undefined {
     this.cells.update(declarations, code);
     this.cells.program();
     const info = this.cells.service.getQuickInfoAtPosition(this.cells.cellFile, position + MODULE_PREFIX.length);
@@ -136,7 +151,17 @@ export class CellConverter {
    * with it come first, then those that start with it ignoring case, then those that contain it.
    */
   complete(declarations: string, code: string, position: number): Completions {
+    // After a dot the light program lists the members of what it resolves (see inspect). A bare
+    // name is completed from every global there is, Node's included, so it takes the full program.
+    if (this.cells.isLight && AFTER_A_DOT.test(code.slice(0, position))) {
+      const light = this.completeIn(declarations, code, position);
+      if (light.candidates.length > 0) return light;
+    }
     this.cells.addNodeTypes();
+    return this.completeIn(declarations, code, position);
+  }
+
+  private completeIn(declarations: string, code: string, position: number): Completions {
     this.cells.update(declarations, code);
     this.cells.program();
     const at = position + MODULE_PREFIX.length;

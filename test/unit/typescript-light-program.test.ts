@@ -74,9 +74,35 @@ describe("the light program (cells checked before Node's types are loaded)", () 
     ]);
   });
 
-  it("completes and inspects with Node's types from the first request", () => {
+  it("completes a bare name with Node's types from the first request", () => {
     const c = fresh();
     expect(c.complete("", "cons", 4).candidates).toContain("console");
+    expect(c.hasNodeTypes).toBe(true);
+  });
+
+  it("answers members and notebook names from the light program, at once, and Node's names from the full one", () => {
+    const c = fresh();
+    expect(c.complete("", "Math.", 5).candidates).toEqual(expect.arrayContaining(["abs", "acos", "ceil"]));
+    const declarations = "declare const greeting: string;";
+    expect(
+      c
+        .inspect(declarations, "greeting", 3)
+        ?.displayParts?.map((p) => p.text)
+        .join(""),
+    ).toContain("greeting: string");
+    expect(c.hasNodeTypes).toBe(false);
+    expect(c.complete("", "process.", 8).candidates).toContain("argv");
+    expect(c.hasNodeTypes).toBe(true);
+  });
+
+  it("inspects a Node name with Node's types", () => {
+    const c = fresh();
+    expect(
+      c
+        .inspect("", "process", 3)
+        ?.displayParts?.map((p) => p.text)
+        .join(""),
+    ).toContain("process");
     expect(c.hasNodeTypes).toBe(true);
   });
 
