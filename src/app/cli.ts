@@ -1,21 +1,22 @@
 #!/usr/bin/env node
 import { kernelVersion } from "../shared/versions";
 import { CliError, UsageError } from "./errors";
-import { installCommand, uninstallCommand } from "./commands/install-commands";
-import { kernelCommand } from "./commands/kernel-command";
-import { runCommand } from "./commands/run-command";
-import { snapshotCommand } from "./commands/snapshot-command";
 
 const BIN = "ts-concurrency-kernel";
 
 type Command = (argv: readonly string[]) => number | Promise<number>;
 
-const COMMANDS: Record<string, Command> = {
-  install: installCommand,
-  uninstall: uninstallCommand,
-  run: runCommand,
-  kernel: kernelCommand,
-  snapshot: snapshotCommand,
+/**
+ * Each command's module is loaded only when it runs: `run` brings a ZeroMQ client, which a kernel
+ * process has no use for on its main thread (its sockets live on the transport thread). Loaded
+ * eagerly, it cost every kernel ZeroMQ's JavaScript and native set-up before kernel_info (issue 12).
+ */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  install: async () => (await import("./commands/install-commands")).installCommand,
+  uninstall: async () => (await import("./commands/install-commands")).uninstallCommand,
+  run: async () => (await import("./commands/run-command")).runCommand,
+  kernel: async () => (await import("./commands/kernel-command")).kernelCommand,
+  snapshot: async () => (await import("./commands/snapshot-command")).snapshotCommand,
 };
 
 const USAGE = `Usage: ${BIN} <command> [options]
@@ -44,8 +45,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   if (name === undefined) throw new UsageError(`Missing command.\n\n${USAGE}`);
-  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
-  if (!command) {
+  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!load) {
     const commands = Object.keys(COMMANDS).join(", ");
     throw new UsageError(
       name.startsWith("-")
@@ -53,6 +54,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         : `Unknown command "${name}". Valid commands: ${commands}. See ${BIN} --help.`,
     );
   }
+  const command = await load();
   return command(rest);
 }
 

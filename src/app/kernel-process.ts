@@ -7,17 +7,31 @@ import * as path from "path";
 import { readConnectionFile } from "../protocol/connection";
 import { startKernelTransport } from "../transport/kernel-transport";
 import { createInterruptGate, InterruptGate } from "../shared/interrupt-gate";
-import { TypeScriptInterpreter } from "../interpreter/typescript-interpreter";
-import { currentScope } from "../runtime/cell-scope";
-import { toErrorFields } from "../runtime/error-fields";
-import { installCellStackTraces } from "../runtime/cell-positions";
-import { captureProcessOutput } from "../runtime/output-capture";
-import { installCellGlobals } from "../runtime/cell-globals";
-import { installLoopChecks } from "../runtime/loop-checks";
-import { compileLoopsInPlace } from "../runtime/steady-tiering";
-import { failOwningTask, guardProcessExit } from "../concurrency/executors/main-thread-faults";
-import { Kernel } from "../kernel/kernel";
+import type { Kernel } from "../kernel/kernel";
+import type { Envelope } from "../protocol/message";
+import type { Delivery, IncomingChannel } from "../protocol/transport-contract";
 import { log } from "../shared/log";
+
+/**
+ * Everything else the kernel runs on, loaded while the transport thread starts: about 65 ms of
+ * modules on the main thread that the sockets no longer wait for (issue 12: launch → kernel_info).
+ */
+async function loadKernelModules() {
+  const [interpreter, scope, errors, positions, output, globals, loops, tiering, faults, core] = await Promise.all([
+    import("../interpreter/typescript-interpreter"),
+    import("../runtime/cell-scope"),
+    import("../runtime/error-fields"),
+    import("../runtime/cell-positions"),
+    import("../runtime/output-capture"),
+    import("../runtime/cell-globals"),
+    import("../runtime/loop-checks"),
+    import("../runtime/steady-tiering"),
+    import("../concurrency/executors/main-thread-faults"),
+    import("../kernel/kernel"),
+  ]);
+  return { interpreter, scope, errors, positions, output, globals, loops, tiering, faults, core };
+}
+type KernelModules = Awaited<ReturnType<typeof loadKernelModules>>;
 
 /** How long shutdown may take before the process ends regardless: clients expect a kernel gone within 2 s. */
 const SHUTDOWN_GRACE_MS = 1500;
@@ -35,20 +49,20 @@ async function startTransportOrExit(...args: Parameters<typeof startKernelTransp
 }
 
 /** What cell code needs of the process it runs in; the signal and error handlers are in runKernel. */
-function installCellHooks(interruptGate: InterruptGate): void {
+function installCellHooks(m: KernelModules, interruptGate: InterruptGate): void {
   // Error.prepareStackTrace: a stack through cell code names the cell and line, not the compiled script.
-  installCellStackTraces();
+  m.positions.installCellStackTraces();
   // process.stdout/stderr.write: what a cell prints (console.log included) belongs in that cell's output.
-  captureProcessOutput();
+  m.output.captureProcessOutput();
   // Globals: display(), sleep(), input() … for plain JS modules a cell requires, as cells have them.
-  installCellGlobals();
+  m.globals.installCellGlobals();
   // Globals: the loop checks compiled into cells; the transport thread marks the gate to stop a spinning loop.
-  installLoopChecks(interruptGate);
+  m.loops.installLoopChecks(interruptGate);
   // process.exit: inside a %%serial/%%async task it fails that task instead of ending the kernel.
-  guardProcessExit();
+  m.faults.guardProcessExit();
   // V8: a cell's hot loop is compiled on the thread that runs it, so it never spins unoptimised
   // for a second while its compiled code waits (shared with the task threads this process starts).
-  compileLoopsInPlace();
+  m.tiering.compileLoopsInPlace();
 }
 
 /** `ts-concurrency-kernel kernel CONNECTION_FILE`: run until a shutdown_request or a signal. */
@@ -57,19 +71,17 @@ export async function runKernel(connectionFile: string): Promise<void> {
   const exit = process.exit.bind(process);
   const connection = readConnectionFile(path.resolve(connectionFile));
   const interruptGate = createInterruptGate();
-  installCellHooks(interruptGate);
-  const interpreter = new TypeScriptInterpreter({
-    rootDir: process.cwd(),
-    interruptGate,
-    // The compiler starts from a startup snapshot in the user's cache folder, built by an earlier
-    // kernel (issue 12); TS_CONCURRENCY_KERNEL_SNAPSHOT=0 keeps it on a thread of this process.
-    compiler: { snapshot: process.env.TS_CONCURRENCY_KERNEL_SNAPSHOT !== "0", log },
-  });
+  // Until the kernel exists, requests wait here in order (a client may ask as soon as the sockets listen).
   let kernel: Kernel | undefined;
-  const transport = await startTransportOrExit(
+  const early: [IncomingChannel, Envelope, Delivery | undefined][] = [];
+  // Until there is something to stop, stopping is exiting.
+  let stop = async (code: number): Promise<void> => exit(code);
+  // Started first: the transport thread binds the sockets while this thread loads the rest.
+  const transportStarted = startTransportOrExit(
     connection,
     {
-      onMessage: (channel, envelope, delivery) => kernel?.receive(channel, envelope, delivery),
+      onMessage: (channel, envelope, delivery) =>
+        kernel ? kernel.receive(channel, envelope, delivery) : early.push([channel, envelope, delivery]),
       onFatal: (error) => {
         log(`the transport thread died: ${error.message}`);
         exit(1);
@@ -87,9 +99,19 @@ export async function runKernel(connectionFile: string): Promise<void> {
       },
     },
   );
+  const m = await loadKernelModules();
+  installCellHooks(m, interruptGate);
+  const interpreter = new m.interpreter.TypeScriptInterpreter({
+    rootDir: process.cwd(),
+    interruptGate,
+    // The compiler starts from a startup snapshot in the user's cache folder, built by an earlier
+    // kernel (issue 12); TS_CONCURRENCY_KERNEL_SNAPSHOT=0 keeps it on a thread of this process.
+    compiler: { snapshot: process.env.TS_CONCURRENCY_KERNEL_SNAPSHOT !== "0", log },
+  });
+  const transport = await transportStarted;
 
   let stopping = false;
-  const stop = async (code: number) => {
+  stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
     setTimeout(() => exit(code), SHUTDOWN_GRACE_MS).unref();
@@ -104,8 +126,9 @@ export async function runKernel(connectionFile: string): Promise<void> {
     exit(code);
   };
 
-  kernel = new Kernel(interpreter, transport, { onShutdown: () => void stop(0), interruptGate });
+  kernel = new m.core.Kernel(interpreter, transport, { onShutdown: () => void stop(0), interruptGate });
   kernel.start();
+  for (const [channel, envelope, delivery] of early.splice(0)) kernel.receive(channel, envelope, delivery);
 
   // SIGINT is an interrupt: Jupyter sends it (interrupt_mode "signal"), and the transport thread
   // raises it for an interrupt_request (transport-worker.ts), so vm's breakOnSigint stops the cell.
@@ -115,9 +138,9 @@ export async function runKernel(connectionFile: string): Promise<void> {
   // Code a cell started may fail long after the cell ended; say so in that cell, keep the kernel.
   // If a concurrency task started it and is still running, the failure is that task's.
   const reportStray = (what: string, how: "exception" | "rejection") => (e: unknown) => {
-    if (failOwningTask(e, how)) return;
-    const scope = currentScope();
-    const fields = toErrorFields(e);
+    if (m.faults.failOwningTask(e, how)) return;
+    const scope = m.scope.currentScope();
+    const fields = m.errors.toErrorFields(e);
     const text = `${what}: ${fields.traceback.join("\n")}\n`;
     if (scope) scope.output.stream("stderr", text);
     else log(text);

@@ -17,10 +17,22 @@ import { ownChild } from "../shared/own-processes";
  */
 export const SNAPSHOT_NODE_FLAGS = ["--max-semi-space-size=1"];
 
+/**
+ * glibc's malloc for the compiler process. Node reads the blob (~22 MB) into memory and keeps V8's
+ * part for the life of the process; with glibc's default, which raises its mmap threshold as large
+ * blocks come and go, the rest of that read stayed in the heap, resident and never used again. A
+ * fixed threshold gives every large block its own mapping, returned to the system when freed, and
+ * one arena is enough for a process that runs one request at a time. Measured with four kernels
+ * running: 70 → 66 MiB PSS for the compiler process. Environment variables, not code: they must
+ * be there before the process's first allocation.
+ */
+const COMPILER_MALLOC_ENV = { MALLOC_MMAP_THRESHOLD_: "131072", MALLOC_ARENA_MAX: "1" };
+
 export function openCompilerProcess(blob: string): OpenCompilerPort {
   return (events) => {
     const child = spawn(process.execPath, [...SNAPSHOT_NODE_FLAGS, "--snapshot-blob", blob], {
       cwd: process.cwd(),
+      env: { ...process.env, ...COMPILER_MALLOC_ENV },
       stdio: ["pipe", "pipe", "inherit"],
     });
     ownChild(child);
