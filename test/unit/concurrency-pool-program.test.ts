@@ -1,5 +1,6 @@
 /** The program goes to a worker once per cell; a short task's start rides on its end. */
 import { PoolWorker } from "../../src/concurrency/pool/pool-worker";
+import { tasksAhead } from "../../src/concurrency/pool/worker-pool";
 import { HeldStart } from "../../src/concurrency/worker/held-start";
 import { WorkerExit, WorkerHandle } from "../../src/concurrency/pool/worker-handle";
 import { FromWorker, TaskProgram, ToWorker } from "../../src/concurrency/model/task-protocol";
@@ -34,10 +35,19 @@ describe("PoolWorker", () => {
     const worker = new PoolWorker(handle);
     const first = worker.run(task(0), 7, program, callbacks);
     const second = worker.run(task(1), 7, program, callbacks);
-    expect(sent.map((m) => m.type)).toEqual(["program", "run", "run"]);
+    // The tasks go once the caller has given all it had at that moment: together, in one message.
+    expect(sent.map((m) => m.type)).toEqual(["program"]);
+    await Promise.resolve();
+    expect(sent.map((m) => m.type)).toEqual(["program", "run"]);
     expect(sent[0]).not.toHaveProperty("body.itemReattach");
-    expect(sent[1]).toEqual({ type: "run", id: first.id, program: 7, task: task(0) });
-    expect(sent[2]).toMatchObject({ type: "run", program: 7, itemReattach: [{ at: [], proto: { class: "Point" } }] });
+    expect(sent[1]).toEqual({
+      type: "run",
+      program: 7,
+      tasks: [
+        { id: first.id, task: task(0) },
+        { id: second.id, task: task(1), itemReattach: [{ at: [], proto: { class: "Point" } }] },
+      ],
+    });
     reply({ type: "done", id: first.id, value: 1, at: 5n, cpu_ms: 0.1, memory_bytes: 0, started: 4n });
     expect(callbacks.started).toHaveBeenCalledWith(4n);
     await expect(first.end).resolves.toMatchObject({ status: "ok", value: 1 });
@@ -74,6 +84,21 @@ describe("PoolWorker", () => {
       { status: "crashed", cause: { kind: "process-exit", code: 3 } },
       { status: "returned" },
     ]);
+  });
+});
+
+describe("tasksAhead", () => {
+  it.each([
+    [undefined, 0],
+    [2_000_000n, 0],
+    [1_000_000n, 0],
+    [900_000n, 2],
+    [250_000n, 4],
+    [100_000n, 10],
+    [5_000n, 16],
+    [0n, 16],
+  ])("after a task of %p ns keeps %p sent ahead: about a millisecond of work, never after a long task", (ns, n) => {
+    expect(tasksAhead(ns)).toBe(n);
   });
 });
 

@@ -59,14 +59,23 @@ export interface TaskInput {
 /** A program as a worker receives it: each task's item shape travels with that task instead. */
 export type ShippedProgram = Omit<TaskProgram, "itemReattach">;
 
+/** One task for a worker to run, under the pool's id for it. */
+export interface TaskToRun {
+  id: number;
+  task: TaskInput;
+  itemReattach?: Reattach[];
+}
+
 /**
  * A cell's program goes to each worker once, under an id; its tasks then name it by that id, and
- * "drop" lets it go when the cell ends. Stopping a task means stopping its worker (terminate /
+ * "drop" lets it go when the cell ends. A "run" carries every task the pool hands the worker at
+ * that moment (several when tasks are short: a message each cost about as much as the tasks), to
+ * run one after another in that order. Stopping a task means stopping its worker (terminate /
  * SIGTERM), so there is no message for that.
  */
 export type ToWorker =
   | { type: "program"; program: number; body: ShippedProgram }
-  | { type: "run"; id: number; program: number; task: TaskInput; itemReattach?: Reattach[] }
+  | { type: "run"; program: number; tasks: TaskToRun[] }
   | { type: "drop"; program: number };
 
 export type FromWorker =

@@ -1,5 +1,5 @@
 import { ErrorFields } from "../../protocol/content";
-import { FromWorker, TaskInput, TaskProgram } from "../model/task-protocol";
+import { FromWorker, TaskInput, TaskProgram, TaskToRun } from "../model/task-protocol";
 import { WorkerExit, WorkerHandle } from "./worker-handle";
 
 /** Why a task lost its worker. */
@@ -55,6 +55,8 @@ export class PoolWorker {
   alive = true;
   /** The worker said it is going (a task's exit or fault): it starts none of the tasks it still holds. */
   private leaving = false;
+  /** Tasks given since the last message went, sent together once the caller has handed over all it will. */
+  private outbox: { program: number; tasks: TaskToRun[] } | undefined;
 
   constructor(readonly handle: WorkerHandle) {
     let markReady!: (where: string) => void;
@@ -95,6 +97,7 @@ export class PoolWorker {
     });
     void handle.exited.then((exit) => {
       this.alive = false;
+      this.outbox = undefined;
       this.exit = exit;
       markReady("");
       // The oldest task it held was running, unless the worker had said it was going; it had
@@ -108,7 +111,10 @@ export class PoolWorker {
     });
   }
 
-  /** Run a task of program `programId`, sending the program first if this worker has not had it. */
+  /**
+   * Run a task of program `programId`, sending the program first if this worker has not had it.
+   * Tasks given in one synchronous stretch go to the worker as one message, at the end of it.
+   */
   run(
     task: TaskInput,
     programId: number,
@@ -125,22 +131,30 @@ export class PoolWorker {
       this.pending.set(id, { callbacks, resolve });
       try {
         if (!this.programs.has(programId)) {
+          this.flush();
           const { itemReattach, ...body } = program;
           this.handle.send({ type: "program", program: programId, body });
           this.programs.add(programId);
         }
-        const itemReattach = program.itemReattach?.[task.i];
-        this.handle.send({ type: "run", id, program: programId, task, ...(itemReattach ? { itemReattach } : {}) });
       } catch (e) {
         this.pending.delete(id);
-        resolve({ status: "crashed", cause: { kind: "unsent", message: e instanceof Error ? e.message : String(e) } });
+        return resolve({ status: "crashed", cause: unsent(e) });
       }
+      const itemReattach = program.itemReattach?.[task.i];
+      const entry: TaskToRun = { id, task, ...(itemReattach ? { itemReattach } : {}) };
+      if (this.outbox?.program !== programId) {
+        this.flush();
+        this.outbox = { program: programId, tasks: [] };
+        queueMicrotask(() => this.flush());
+      }
+      this.outbox.tasks.push(entry);
     });
     return { id, end };
   }
 
   /** The cell of program `programId` has ended: the worker may let it go. */
   drop(programId: number): void {
+    this.flush();
     if (!this.programs.delete(programId) || !this.alive) return;
     try {
       this.handle.send({ type: "drop", program: programId });
@@ -152,6 +166,22 @@ export class PoolWorker {
   kill(): Promise<void> {
     this.alive = false;
     return this.handle.kill();
+  }
+
+  /** Send the tasks given so far; a worker that cannot be sent them has started none of them. */
+  private flush(): void {
+    const batch = this.outbox;
+    this.outbox = undefined;
+    if (!batch || batch.tasks.length === 0) return;
+    try {
+      this.handle.send({ type: "run", program: batch.program, tasks: batch.tasks });
+    } catch (e) {
+      for (const { id } of batch.tasks) {
+        const p = this.pending.get(id);
+        this.pending.delete(id);
+        p?.resolve({ status: "crashed", cause: unsent(e) });
+      }
+    }
   }
 
   /** The first word about a task ends it; a fault or an exit after that is news about an ended task. */
@@ -166,4 +196,8 @@ export class PoolWorker {
     if (this.ended.size > ENDED_KEPT) this.ended.delete(this.ended.keys().next().value!);
     p.resolve(end);
   }
+}
+
+function unsent(e: unknown): WorkerLoss {
+  return { kind: "unsent", message: e instanceof Error ? e.message : String(e) };
 }

@@ -3,13 +3,23 @@ import { PoolWorker, Returned, TaskEnd } from "./pool-worker";
 import { WorkerHandle, WorkerLimits } from "./worker-handle";
 
 /**
- * After a short task, a slot sends its worker this many more tasks before they are needed, so the
- * worker goes on to the next while news of the last one is on its way: a round trip per task
- * otherwise costs as much as the task. Only after a short task (SHORT_TASK_NS): a long one sent
- * ahead would wait behind the other while another slot may stand idle.
+ * After a short task, a slot keeps its worker supplied with more, so the worker goes on to the
+ * next while news of the last one is on its way: a round trip per task otherwise costs as much as
+ * the task. How many: about SENT_AHEAD_NS of work at the last task's pace (2 to MAX_AHEAD), topped
+ * up in one message once half have gone, since each message costs about as much as a tiny task.
+ * Only after a short task (SHORT_TASK_NS): a long one sent ahead would wait behind the other while
+ * another slot may stand idle, and at most about SENT_AHEAD_NS of short ones can.
  */
-const SENT_AHEAD = 2;
 const SHORT_TASK_NS = 1_000_000n;
+const SENT_AHEAD_NS = 1_000_000;
+const MIN_AHEAD = 2;
+const MAX_AHEAD = 16;
+
+/** How many tasks to keep sent ahead of the running one, after a task that took `ns`; 0 after a long one. */
+export function tasksAhead(ns: bigint | undefined): number {
+  if (ns === undefined || ns >= SHORT_TASK_NS) return 0;
+  return Math.max(MIN_AHEAD, Math.min(MAX_AHEAD, Math.floor(SENT_AHEAD_NS / Math.max(1, Number(ns)))));
+}
 
 export interface PoolTaskEvents {
   queued(i: number): void;
@@ -88,14 +98,16 @@ export class WorkerPool {
     let where = "";
     /** Tasks sent to the slot's worker and not yet ended, oldest first: the worker runs them in this order. */
     const inFlight: { i: number; end: Promise<TaskEnd | Returned>; startedAt?: bigint }[] = [];
-    /** Whether the slot's last task was short: then the next one is sent ahead, before it is needed. */
-    let short = false;
+    /** How many tasks to keep sent ahead of the running one (after a short task), before they are needed. */
+    let ahead = 0;
     // One listener for the slot, not one per task: it stops whatever the slot's worker is running.
     const onAbort = () => void (inFlight.length ? worker?.kill() : undefined);
     job.signal.addEventListener("abort", onAbort, { once: true });
     try {
       for (;;) {
-        while (inFlight.length < (short ? 1 + SENT_AHEAD : 1)) {
+        // Topped up once half of those sent ahead have gone: the tasks added here go as one message.
+        const refill = inFlight.length <= ahead / 2;
+        while (refill && inFlight.length < 1 + ahead) {
           const i = queue.shift();
           if (i === undefined) break;
           if (job.over()) {
@@ -153,8 +165,8 @@ export class WorkerPool {
           continue;
         }
         events.ended(oldest.i, job.signal.aborted && result.status === "crashed" ? { status: "cancelled" } : result);
-        short =
-          result.status !== "crashed" && oldest.startedAt !== undefined && result.at - oldest.startedAt < SHORT_TASK_NS;
+        ahead =
+          result.status !== "crashed" && oldest.startedAt !== undefined ? tasksAhead(result.at - oldest.startedAt) : 0;
       }
     } finally {
       job.signal.removeEventListener("abort", onAbort);

@@ -5,7 +5,7 @@
  */
 import { parentPort, threadId, workerData } from "worker_threads";
 import { writeSync } from "fs";
-import { FromWorker, Reattach, ShippedProgram, TaskInput, ToWorker } from "../model/task-protocol";
+import { FromWorker, Reattach, ShippedProgram, TaskInput, TaskToRun, ToWorker } from "../model/task-protocol";
 import { CompiledProgram, compileProgram } from "./compiled-program";
 import { clockNs } from "../model/cpu-clock";
 import { taskCpuClock } from "./task-cpu";
@@ -263,7 +263,7 @@ if (!parentPort) {
  * pool slot is one lane; and once it is going (an exit, a fault) it starts none of them, so the
  * pool can send them again elsewhere.
  */
-const waiting: Extract<ToWorker, { type: "run" }>[] = [];
+const waiting: (TaskToRun & { program: number })[] = [];
 let draining = false;
 
 async function runWaiting(): Promise<void> {
@@ -276,7 +276,7 @@ port.onMessage((m) => {
   if (m.type === "program") programs.set(m.program, { shipped: m.body });
   else if (m.type === "drop") programs.delete(m.program);
   else {
-    waiting.push(m);
+    for (const t of m.tasks) waiting.push({ ...t, program: m.program });
     if (!draining) void runWaiting();
   }
 });
