@@ -35,6 +35,8 @@ export interface RunningKernel {
 }
 
 const SHUTDOWN_GRACE_MS = 5000;
+/** How long after a kernel's exit its last messages may still arrive (seen: a shutdown_reply behind the exit event). */
+const LAST_MESSAGES_GRACE_MS = 300;
 const OUTPUT_LIMIT = 1 << 20;
 
 export async function launchKernel(options: LaunchOptions = {}): Promise<RunningKernel> {
@@ -82,7 +84,11 @@ export async function launchKernel(options: LaunchOptions = {}): Promise<Running
 
   let stopping = false;
   child.once("exit", (code, signal) => {
-    if (!stopping) client.failPending(`kernel ${describeExit(code, signal)}`);
+    // What the kernel sent just before it went (a shutdown_reply, a last error) may still be on its
+    // way through our sockets when the exit is seen: requests fail only once it has had time to land.
+    setTimeout(() => {
+      if (!stopping) client.failPending(`kernel ${describeExit(code, signal)}`);
+    }, LAST_MESSAGES_GRACE_MS).unref();
   });
 
   let stopped: Promise<void> | undefined;
