@@ -12,6 +12,7 @@ import { gateState, InterruptGate, LOOPS_STOP_AT, requestInterrupt } from "../sh
 import { MainThreadNudge } from "./main-thread-nudge";
 import { logTransport } from "./log";
 import { SendQueue } from "./send-queue";
+import { LatestStatus } from "./latest-status";
 import { StuckMainThreadGuard } from "./stuck-main-thread";
 import { SignatureHistory } from "../protocol/signature-history";
 import { createSigner, Signer } from "../protocol/signer";
@@ -26,7 +27,7 @@ interface Sockets {
   shell: zmq.Router;
   control: zmq.Router;
   stdin: zmq.Router;
-  iopub: zmq.Publisher;
+  iopub: zmq.XPublisher;
   heartbeat: zmq.Router;
 }
 
@@ -59,7 +60,9 @@ async function bindAll(connection: ConnectionInfo): Promise<Sockets> {
     // slower than a printing loop would lose lines. Unlimited here: what reaches the socket is
     // already held back by the send budget (byte-budget.ts); only a subscriber that stops reading
     // altogether leaves its backlog with ZeroMQ.
-    iopub: new zmq.Publisher({ ...options, sendHighWaterMark: 0 }),
+    // An XPUB, to hear each subscriber join (verbosity "allSubs": every one of them, not only the
+    // first to ask for a topic) and tell it the kernel's state (latest-status.ts).
+    iopub: new zmq.XPublisher({ ...options, sendHighWaterMark: 0, verbosity: "allSubs" }),
     heartbeat: new zmq.Router(options),
   };
   const ports: Record<SocketName, number> = {
@@ -141,6 +144,15 @@ function serve(
   const echoHeartbeats = async () => {
     for await (const frames of sockets.heartbeat) queues.heartbeat.push(frames);
   };
+  const status = new LatestStatus();
+  const welcomeSubscribers = async () => {
+    for await (const [event] of sockets.iopub) {
+      // 1 then the topic: a subscription (0 would be its end).
+      if (event?.[0] !== 1) continue;
+      const again = status.again();
+      if (again) queues.iopub.push(framesFromSerialized(again.identities, again.message, signer));
+    }
+  };
   const guard = (name: string, loop: Promise<void>) =>
     void loop.catch((error: Error) => {
       if (!closing) logTransport(`receiving on ${name} stopped: ${error.message}`);
@@ -149,6 +161,7 @@ function serve(
   guard("control", receive("control", sockets.control));
   guard("stdin", receive("stdin", sockets.stdin));
   guard("heartbeat", echoHeartbeats());
+  guard("iopub subscriptions", welcomeSubscribers());
 
   port.on("message", (message: ToWorker) => {
     switch (message.type) {
@@ -156,6 +169,7 @@ function serve(
         if (message.channel === "control") stuck.replied(parentId(message.message.parts[1]));
         try {
           const frames = framesFromSerialized(message.identities, message.message, signer);
+          if (message.channel === "iopub") status.saw(message.identities, message.message);
           queues[message.channel].push(frames, () => refund(sendBudget, message.charged));
         } catch (error) {
           refund(sendBudget, message.charged);

@@ -183,6 +183,31 @@ describe("kernel transport, driven by KernelClient", () => {
     }
   });
 
+  it("tells a subscriber who joins late the kernel's latest status, as a new message", async () => {
+    const { iopub } = await client.execute("before the late subscriber", { timeoutMs: 10_000 });
+    const idle = iopub[iopub.length - 1];
+    const signer = createSigner(connection.signature_scheme, connection.key);
+    const late = new zmq.Subscriber({ linger: 0 });
+    late.connect(bindAddress(connection, connection.iopub_port));
+    late.subscribe();
+    try {
+      const [frames] = await Promise.race([
+        late.receive().then((f) => [f]),
+        new Promise<never>((_, fail) => setTimeout(() => fail(new Error("no status within 5 s")), 5000).unref()),
+      ]);
+      const decoded = decodeFrames(frames, signer);
+      expect(decoded.kind).toBe("message");
+      if (decoded.kind !== "message") return;
+      const { message } = decoded.envelope;
+      expect(message.header.msg_type).toBe("status");
+      expect(message.content).toEqual({ execution_state: "idle" });
+      expect(message.parent_header).toEqual(idle.parent_header);
+      expect(message.header.msg_id).not.toBe(idle.header.msg_id);
+    } finally {
+      late.close();
+    }
+  });
+
   it("refuses to start, naming the socket, when a port is taken", async () => {
     const taken = createServer();
     await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
