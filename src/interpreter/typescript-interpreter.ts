@@ -65,8 +65,8 @@ export class TypeScriptInterpreter implements Interpreter {
   private readonly registry: NotebookRegistry;
   private readonly executors = new Map<ExecutorKind, Executor>();
   private readonly serialWallMs = new Map<string, number>();
-  /** The cell being compiled, until it starts running; an interrupt then cancels it. */
-  private compiling: { interrupted: boolean } | undefined;
+  /** The cell being compiled, until it starts running; an interrupt then cancels it at once. */
+  private compiling: { interrupted: boolean; stop(): void } | undefined;
 
   constructor(options: TypeScriptInterpreterOptions) {
     this.compiler = createTypeScriptEngine(options.compiler);
@@ -138,11 +138,17 @@ export class TypeScriptInterpreter implements Interpreter {
 
   private async executeCode(request: ExecuteRequest): Promise<ExecuteOutcome> {
     const filename = `Cell[${request.executionCount}]`;
-    const compiling = { interrupted: false };
+    // Nothing runs while a cell compiles, so an interrupt then stops the cell from starting, and
+    // answers at once: the first cell that needs Node's types waits most of a second for them.
+    let stop = () => undefined as void;
+    const stopped = new Promise<"interrupted">((resolve) => (stop = () => resolve("interrupted")));
+    const compiling = { interrupted: false, stop };
     this.compiling = compiling;
-    const converted = await this.compile(request.code).finally(() => (this.compiling = undefined));
-    // Nothing runs while a cell compiles, so an interrupt then must stop the cell from starting.
-    if (compiling.interrupted) {
+    const compile = this.compile(request.code);
+    // Left to finish when interrupted; what it says then concerns no cell.
+    compile.catch(() => undefined);
+    const converted = await Promise.race([compile, stopped]).finally(() => (this.compiling = undefined));
+    if (converted === "interrupted" || compiling.interrupted) {
       return { kind: "error", error: toErrorFields(new KeyboardInterrupt("Interrupted before the cell started")) };
     }
     if (converted.kind === "diagnostics") {
@@ -206,7 +212,10 @@ export class TypeScriptInterpreter implements Interpreter {
   }
 
   interrupt(): void {
-    if (this.compiling) this.compiling.interrupted = true;
+    if (this.compiling) {
+      this.compiling.interrupted = true;
+      this.compiling.stop();
+    }
     this.runner.interrupt();
   }
 
