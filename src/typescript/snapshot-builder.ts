@@ -11,7 +11,15 @@ import type { Socket } from "net";
 import * as os from "os";
 import * as path from "path";
 import { SNAPSHOT_NODE_FLAGS } from "./compiler-process-port";
-import { markFailed, recentFailure, SnapshotKey, SnapshotPaths, takeLock, writeManifest } from "./snapshot-store";
+import {
+  markFailed,
+  pruneUnusedSnapshots,
+  recentFailure,
+  SnapshotKey,
+  SnapshotPaths,
+  takeLock,
+  writeManifest,
+} from "./snapshot-store";
 import { ownChild } from "../shared/own-processes";
 
 export type BuildOutcome = "built" | "failed" | "skipped";
@@ -113,6 +121,8 @@ export function buildSnapshot(
         fs.chmodSync(partial, 0o600);
         fs.renameSync(partial, paths.blob);
         writeManifest(paths, key, baked);
+        // A build is rare and already writes here: the moment to clear out what no kernel uses.
+        for (const gone of pruneUnusedSnapshots(paths)) log(`removed an unused compiler snapshot: ${gone}`);
         finish(undefined);
       } catch (e) {
         finish(`the built snapshot could not be stored: ${e instanceof Error ? e.message : String(e)}`);

@@ -54,6 +54,10 @@ export type SnapshotState = { kind: "ready"; blob: string } | { kind: "missing" 
 export const FAILURE_RETRY_MS = 60 * 60 * 1000;
 /** A lock older than this belongs to a build that died without removing it. */
 export const LOCK_STALE_MS = 2 * 60 * 1000;
+/** A blob of another install that no kernel has started from (nor built) for this long is removed. */
+export const UNUSED_SNAPSHOT_MS = 14 * 24 * 60 * 60 * 1000;
+
+const SNAPSHOT_FILE = /^(compiler-snapshot-.+)\.blob$/;
 
 export function snapshotPaths(cacheDir: string, key: SnapshotKey): SnapshotPaths {
   const id = createHash("sha256").update(JSON.stringify(key)).digest("hex").slice(0, 16);
@@ -120,6 +124,37 @@ export function writeManifest(paths: SnapshotPaths, key: SnapshotKey, bakedFiles
 
 export function removeSnapshot(paths: SnapshotPaths): void {
   for (const file of [paths.manifest, paths.blob]) fs.rmSync(file, { force: true });
+}
+
+/**
+ * Removes the blobs (and manifests) of other installs of this version in the same folder that no
+ * kernel has started from for `unusedMs`: each install path gets a blob of its own (~22 MB), and
+ * nothing else would ever remove one whose install has gone. Starting a kernel reads its blob, so
+ * its access time says when it was last used (or, where the file system keeps no access times, its
+ * build does: such a blob is rebuilt once in a while, which costs a build, never an answer).
+ * Returns the blobs removed.
+ */
+export function pruneUnusedSnapshots(keep: SnapshotPaths, now = Date.now(), unusedMs = UNUSED_SNAPSHOT_MS): string[] {
+  const dir = path.dirname(keep.blob);
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    const match = SNAPSHOT_FILE.exec(name);
+    const blob = path.join(dir, name);
+    if (!match || blob === keep.blob) continue;
+    const stat = statOf(blob);
+    if (!stat || now - Math.max(stat.atimeMs, stat.mtimeMs) < unusedMs) continue;
+    for (const file of [blob, path.join(dir, `${match[1]}.json`), path.join(dir, `${match[1]}.failed`)]) {
+      fs.rmSync(file, { force: true });
+    }
+    removed.push(blob);
+  }
+  return removed;
 }
 
 /** A blob that would not start, or a build that failed: deleted and remembered, so it is not retried soon. */

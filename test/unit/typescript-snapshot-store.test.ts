@@ -5,6 +5,7 @@ import {
   FAILURE_RETRY_MS,
   LOCK_STALE_MS,
   markFailed,
+  pruneUnusedSnapshots,
   readSnapshot,
   recentFailure,
   SnapshotKey,
@@ -143,5 +144,48 @@ describe("takeLock", () => {
     fs.writeFileSync(paths.lock, String(process.pid));
     expect(takeLock(paths)).toBeUndefined();
     expect(takeLock(paths, Date.now() + LOCK_STALE_MS + 1000)).toBeDefined();
+  });
+});
+
+describe("pruneUnusedSnapshots", () => {
+  const DAY = 24 * 60 * 60 * 1000;
+  /** Sets a file's access and modification times to `daysAgo` days before `now`. */
+  const age = (file: string, now: number, daysAgo: number) => {
+    const at = new Date(now - daysAgo * DAY);
+    fs.utimesSync(file, at, at);
+  };
+
+  it("removes other installs' blobs unused for two weeks, with their manifests, and keeps the rest", () => {
+    const now = Date.now();
+    const current = built();
+    const old = built({ ...key, install: "/opt/old-kernel" });
+    const recent = built({ ...key, install: "/opt/other-kernel" });
+    fs.writeFileSync(old.paths.failed, "an old failure");
+    age(old.paths.blob, now, 20);
+    age(recent.paths.blob, now, 3);
+    age(current.paths.blob, now, 30);
+    const unrelated = path.join(scratch, "typescript.js-0123.cache");
+    fs.writeFileSync(unrelated, "code cache");
+    age(unrelated, now, 30);
+
+    expect(pruneUnusedSnapshots(current.paths, now)).toEqual([old.paths.blob]);
+    for (const file of [old.paths.blob, old.paths.manifest, old.paths.failed]) expect(fs.existsSync(file)).toBe(false);
+    for (const file of [
+      recent.paths.blob,
+      recent.paths.manifest,
+      current.paths.blob,
+      current.paths.manifest,
+      unrelated,
+    ])
+      expect(fs.existsSync(file)).toBe(true);
+  });
+
+  it("counts a recent start (access time) as use, though the blob was built long ago", () => {
+    const now = Date.now();
+    const current = built();
+    const other = built({ ...key, install: "/opt/other-kernel" });
+    fs.utimesSync(other.paths.blob, new Date(now - DAY), new Date(now - 60 * DAY));
+    expect(pruneUnusedSnapshots(current.paths, now)).toEqual([]);
+    expect(fs.existsSync(other.paths.blob)).toBe(true);
   });
 });
