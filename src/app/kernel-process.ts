@@ -17,19 +17,21 @@ import { log } from "../shared/log";
  * modules on the main thread that the sockets no longer wait for (issue 12: launch → kernel_info).
  */
 async function loadKernelModules() {
-  const [interpreter, scope, errors, positions, output, globals, loops, tiering, faults, core] = await Promise.all([
-    import("../interpreter/typescript-interpreter"),
-    import("../runtime/cell-scope"),
-    import("../runtime/error-fields"),
-    import("../runtime/cell-positions"),
-    import("../runtime/output-capture"),
-    import("../runtime/cell-globals"),
-    import("../runtime/loop-checks"),
-    import("../runtime/steady-tiering"),
-    import("../concurrency/executors/main-thread-faults"),
-    import("../kernel/kernel"),
-  ]);
-  return { interpreter, scope, errors, positions, output, globals, loops, tiering, faults, core };
+  const [interpreter, scope, tracking, errors, positions, output, globals, loops, tiering, faults, core] =
+    await Promise.all([
+      import("../interpreter/typescript-interpreter"),
+      import("../runtime/cell-scope"),
+      import("../runtime/scope-tracking"),
+      import("../runtime/error-fields"),
+      import("../runtime/cell-positions"),
+      import("../runtime/output-capture"),
+      import("../runtime/cell-globals"),
+      import("../runtime/loop-checks"),
+      import("../runtime/steady-tiering"),
+      import("../concurrency/executors/main-thread-faults"),
+      import("../kernel/kernel"),
+    ]);
+  return { interpreter, scope, tracking, errors, positions, output, globals, loops, tiering, faults, core };
 }
 type KernelModules = Awaited<ReturnType<typeof loadKernelModules>>;
 
@@ -50,6 +52,9 @@ async function startTransportOrExit(...args: Parameters<typeof startKernelTransp
 
 /** What cell code needs of the process it runs in; the signal and error handlers are in runKernel. */
 function installCellHooks(m: KernelModules, interruptGate: InterruptGate): void {
+  // Node 20 and 22: V8's promise hooks off (every await pays for them), and Promise.prototype.then,
+  // process.domain and a global keeper that compiled cells call carry each cell's scope instead.
+  m.tracking.trackCellScopes();
   // Error.prepareStackTrace: a stack through cell code names the cell and line, not the compiled script.
   m.positions.installCellStackTraces();
   // process.stdout/stderr.write: what a cell prints (console.log included) belongs in that cell's output.

@@ -3,7 +3,7 @@ import { ConvertResult, formatDiagnostics } from "../typescript/engine";
 import { toErrorFields } from "../runtime/error-fields";
 import { KeyboardInterrupt } from "../shared/interrupt-error";
 import { chooseLoops, formatTime, formatTimeit } from "./magics/time-format";
-import { CompiledCell } from "../runtime/cell-runner";
+import { CompiledCell, InScope } from "../runtime/cell-runner";
 
 /** The name %timeit's compiled function is left under. */
 const TIMEIT_VAR = "tsck_timeit_fn";
@@ -16,7 +16,7 @@ export interface TimingHost {
   compile(code: string): Promise<ConvertResult>;
   /** Run compiled code that defines `name` and return it, keeping `name` out of the notebook. */
   loadOwn(js: string, name: string, script?: Pick<CompiledCell, "filename" | "positions">): Promise<unknown>;
-  guard<T>(output: CellOutput, fn: (signal: AbortSignal) => Promise<T>): Promise<T>;
+  guard<T>(output: CellOutput, fn: (signal: AbortSignal, within: InScope) => Promise<T>): Promise<T>;
 }
 
 /** %time: run the code once as a cell, then say how long it took. */
@@ -59,13 +59,14 @@ export async function timeitCell(
   }
   const script = inCell ? { filename, positions: { map: converted.lineMap, source: request.code } } : undefined;
   const fn = (await host.loadOwn(converted.js, TIMEIT_VAR, script)) as () => unknown;
-  return host.guard(request.output, async (signal): Promise<ExecuteOutcome> => {
+  return host.guard(request.output, async (signal, within): Promise<ExecuteOutcome> => {
     try {
       const once = async (loops: number) => {
         const t0 = performance.now();
         for (let k = 0; k < loops && !signal.aborted; k++) {
-          const r = fn();
-          if (isAsync) await r;
+          // After an await the cell's scope may be lost (runtime/scope-tracking.ts): an async body is entered in it.
+          if (isAsync) await within(fn);
+          else fn();
         }
         return (performance.now() - t0) / 1000;
       };

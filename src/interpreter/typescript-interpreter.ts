@@ -121,10 +121,10 @@ export class TypeScriptInterpreter implements Interpreter {
     if (parsed.kind === "concurrency") {
       const { executor, ...rest } = parsed;
       const cell = { ...rest, filename: `Cell[${request.executionCount}]` };
-      return this.runner.guard(request.output, (signal) =>
+      return this.runner.guard(request.output, (signal, within) =>
         executor === "compare"
-          ? runCompareCell(this.concurrencyHost(), cell, request.output, signal)
-          : runConcurrentCell(this.concurrencyHost(), { ...cell, executor }, request.output, signal),
+          ? runCompareCell(this.concurrencyHost(), cell, request.output, signal, within)
+          : runConcurrentCell(this.concurrencyHost(), { ...cell, executor }, request.output, signal, within),
       );
     }
     if (parsed.kind === "timing") {

@@ -1,7 +1,8 @@
 import * as vm from "vm";
 import { setMaxListeners } from "events";
 import { CellOutput } from "../protocol/interpreter-contract";
-import { cellScope } from "./cell-scope";
+import { CellScope, cellScope } from "./cell-scope";
+import { enterForeground } from "./scope-tracking";
 import { KeyboardInterrupt } from "../shared/interrupt-error";
 import { cellPositions, CellSource } from "./cell-positions";
 import { onLoopInterrupt } from "./loop-checks";
@@ -17,6 +18,9 @@ export interface CompiledCell {
   /** How `js` maps back to the cell, so its stack frames can name cell lines. */
   positions?: CellSource;
 }
+
+/** Runs `code` in a cell's scope. */
+export type InScope = <T>(code: () => T) => T;
 
 interface Running {
   abort: AbortController;
@@ -45,8 +49,10 @@ export class CellRunner {
   /** Run a compiled cell; `names` stands in for the notebook's names when given. */
   async run(cell: CompiledCell, output: CellOutput, names: Record<string, unknown> = this.names): Promise<void> {
     const running = this.start();
+    const scope: CellScope = { output, signal: running.abort.signal };
+    enterForeground(scope);
     try {
-      await cellScope.run({ output, signal: running.abort.signal }, async () => {
+      await cellScope.run(scope, async () => {
         const completion = this.evaluate(cell, names);
         if (cell.hasTopLevelAwait) await Promise.race([completion, running.interrupted]);
       });
@@ -57,12 +63,17 @@ export class CellRunner {
 
   /**
    * Run work that stops itself when told: `fn` gets the signal an interrupt aborts, and the cell
-   * scope, but is not cut short, so it can still report what it stopped.
+   * scope, but is not cut short, so it can still report what it stopped. Where promises do not
+   * carry the scope (scope-tracking.ts), `fn` has lost it after its first await: `within` runs
+   * cell code in it again.
    */
-  async guard<T>(output: CellOutput, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  async guard<T>(output: CellOutput, fn: (signal: AbortSignal, within: InScope) => Promise<T>): Promise<T> {
     const running = this.start();
+    const scope: CellScope = { output, signal: running.abort.signal };
+    const within: InScope = (code) => cellScope.run(scope, code);
+    enterForeground(scope);
     try {
-      return await cellScope.run({ output, signal: running.abort.signal }, () => fn(running.abort.signal));
+      return await cellScope.run(scope, () => fn(running.abort.signal, within));
     } finally {
       this.running.delete(running);
     }

@@ -100,12 +100,13 @@
   const ts = load(resolve("typescript", here)) as typeof import("typescript");
   const { CellConverter } = local("cell-converter") as typeof import("./cell-converter");
   const { loopChecks } = local("loop-checks-transform") as typeof import("./loop-checks-transform");
+  const { awaitScopes } = local("await-scope-transform") as typeof import("./await-scope-transform");
   const { createCompilerHandler } = local("compiler-handler") as typeof import("./compiler-handler");
   const { lineReader, toLine } = local("line-messages") as typeof import("./line-messages");
 
   // Outlives the warm-up's converter: it keeps the library files parsed and bound, for the real one.
   const registry = ts.createDocumentRegistry(ts.sys.useCaseSensitiveFileNames);
-  const converterFor = (dir: string) => new CellConverter(ts, dir, [loopChecks(ts)], registry);
+  const converterFor = (dir: string) => new CellConverter(ts, dir, [loopChecks(ts), awaitScopes(ts)], registry);
 
   const readFile = ts.sys.readFile;
   ts.sys.readFile = (file, encoding) => {

@@ -6,6 +6,7 @@ import { parentPort } from "worker_threads";
 import type * as TS from "typescript";
 import type { CompilerRequest, CompilerResponse } from "./compiler-protocol";
 import { loopChecks } from "./loop-checks-transform";
+import { awaitScopes } from "./await-scope-transform";
 import { defaultCacheDirSetting, openCacheDir } from "../shared/cache-dir";
 import { openCodeCache } from "../shared/code-cache";
 import { kernelVersion } from "../shared/versions";
@@ -21,7 +22,7 @@ const port = parentPort;
 const codeCache = openCodeCache(openCacheDir(defaultCacheDirSetting(kernelVersion(), log)), log);
 const ts: typeof TS = loadTypeScript(codeCache);
 // The converter fixes the notebook's folder (the kernel's working directory) when it is made.
-const handle = createCompilerHandler(ts, new CellConverter(ts, process.cwd(), [loopChecks(ts)]));
+const handle = createCompilerHandler(ts, new CellConverter(ts, process.cwd(), [loopChecks(ts), awaitScopes(ts)]));
 
 let answered = false;
 port.on("message", (req: CompilerRequest) => {

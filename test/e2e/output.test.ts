@@ -140,6 +140,72 @@ describe("stream output", () => {
     expect(streamText(nextDone.iopub, "stdout")).toBe("");
   });
 
+  /**
+   * On Node 20 and 22 the kernel follows a cell's promises without V8's promise hooks (runtime/
+   * scope-tracking.ts): each way async code resumes is placed by its own means. All of them here.
+   */
+  it("sends what a finished cell's async code prints after every kind of wait to that cell", async () => {
+    const lines = [
+      "fn after await",
+      "fn in catch",
+      "fn in finally",
+      "then callback",
+      "for await 1",
+      "for await 2",
+      "after for await",
+      "tick",
+      "microtask",
+      "fs callback",
+      "last",
+    ];
+    const early = session.startExecute(
+      [
+        'import * as fs from "fs";',
+        "async function later(tag: string) {",
+        "  await sleep(20);",
+        "  console.log(`${tag} after await`);",
+        '  try { await Promise.reject(new Error("no")); } catch { console.log(`${tag} in catch`); }',
+        "  finally { console.log(`${tag} in finally`); }",
+        "}",
+        "async function* twoTicks() { yield 1; await sleep(10); yield 2; }",
+        "void (async () => {",
+        "  await sleep(300);",
+        "  await later('fn');",
+        "  for await (const t of twoTicks()) console.log(`for await ${t}`);",
+        '  console.log("after for await");',
+        '  process.nextTick(() => console.log("tick"));',
+        '  queueMicrotask(() => console.log("microtask"));',
+        '  await new Promise<void>((resolve) => fs.stat(".", () => { console.log("fs callback"); resolve(); }));',
+        "  await sleep(20);",
+        '  console.log("last");',
+        "})();",
+        // From timers, so that they run while the other cell's awaits are what ran last.
+        'setTimeout(() => { Promise.resolve().then(() => console.log("then callback")); }, 350);',
+        'setTimeout(() => { Promise.reject(new Error("late rejection")); }, 450);',
+        "1",
+      ].join("\n"),
+    );
+    // Awaiting often, so that its cell is the one resumed last when the first cell's work runs.
+    const next = session.startExecute('for (let i = 0; i < 150; i++) await sleep(10);\n"second done"');
+    const rejected = session.next(
+      (m) => m.header.msg_type === "stream" && String(m.content.text).includes("late rejection"),
+      "the late rejection",
+    );
+    expect(resultText((await early.done).iopub)).toBe("1");
+    const rejection = await rejected;
+    const nextDone = await next.done;
+
+    const fromEarly = session.log.filter(
+      (m) => m.header.msg_type === "stream" && parentId(m) === early.request.header.msg_id,
+    );
+    const stdout = fromEarly.filter((m) => m.content.name === "stdout").map((m) => String(m.content.text));
+    expect(stdout.join("").split("\n").filter(Boolean).sort()).toEqual([...lines].sort());
+    expect(parentId(rejection)).toBe(early.request.header.msg_id);
+    expect(String(rejection.content.text)).toMatch(/^Unhandled promise rejection: Error: late rejection/);
+    expect(streamText(nextDone.iopub, "stdout")).toBe("");
+    expect(streamText(nextDone.iopub, "stderr")).toBe("");
+  });
+
   it("delivers 20,000 lines in order before idle", async () => {
     const exchange = await session.execute("for (let i = 0; i < 20000; i++) console.log(i)");
     const lines = streamText(exchange.iopub, "stdout").split("\n");

@@ -17,6 +17,7 @@ import { TaskOutputSender } from "../model/task-output";
 import { ByteBudget } from "../../shared/byte-budget";
 import { watchParent } from "../../shared/parent-watch";
 import { installLoopChecks } from "../../runtime/loop-checks";
+import { installIdentityKeeper } from "../../runtime/await-keeper";
 import { compileLoopsInPlace } from "../../runtime/steady-tiering";
 import { installCellStackTraces } from "../../runtime/cell-positions";
 
@@ -241,6 +242,8 @@ installCellStackTraces();
 // Globals: cell code carries loop checks, whose names must exist here; workers are stopped by other
 // means, so nothing raises their flag and they cost nothing.
 installLoopChecks();
+// Globals: the keeper every async function of cell code takes; a worker has no cell scope to keep.
+installIdentityKeeper();
 // V8: hot loops compiled on the thread that runs them (a task process has flags of its own).
 compileLoopsInPlace();
 // process.exit: a task that calls it ends the worker only once the kernel knows why.

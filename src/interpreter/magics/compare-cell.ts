@@ -1,4 +1,5 @@
 import { randomUUID } from "crypto";
+import type { InScope } from "../../runtime/cell-runner";
 import { CellOutput, ExecuteOutcome } from "../../protocol/interpreter-contract";
 import { ConcurrentCell, ConcurrentCellHost, runConcurrentCell } from "./concurrent-cell";
 import { ReportView } from "./report-tracker";
@@ -17,6 +18,7 @@ export async function runCompareCell(
   cell: Omit<ConcurrentCell, "executor">,
   output: CellOutput,
   interrupt: AbortSignal,
+  within: InScope,
 ): Promise<ExecuteOutcome> {
   const display = new ComparisonDisplay(output, cell.title);
   const finished: TimingReport[] = [];
@@ -26,6 +28,7 @@ export async function runCompareCell(
       { ...cell, executor: model, title: `${cell.title} → %%${model}` },
       output,
       interrupt,
+      within,
       {
         view: display.nextRun(),
         onFinished: (r) => finished.push(r),

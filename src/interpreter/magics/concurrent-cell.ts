@@ -1,4 +1,5 @@
 import { randomUUID } from "crypto";
+import type { InScope } from "../../runtime/cell-runner";
 import { setMaxListeners } from "events";
 import { ErrorFields } from "../../protocol/content";
 import { CellOutput, ExecuteOutcome } from "../../protocol/interpreter-contract";
@@ -61,6 +62,7 @@ export async function runConcurrentCell(
   cell: ConcurrentCell,
   output: CellOutput,
   interrupt: AbortSignal,
+  within: InScope,
   report: { onFinished?: (report: TimingReport) => void; view?: ReportView } = {},
 ): Promise<ExecuteOutcome> {
   const onMain = cell.executor === "serial" || cell.executor === "async";
@@ -150,16 +152,19 @@ export async function runConcurrentCell(
   const taskOutput = new TaskOutput(output, cell.options.group);
   let results: TaskResult[];
   try {
-    results = await host.executor(cell.executor).run({
-      tasks,
-      workers,
-      fresh: cell.options.fresh,
-      memoryMb: cell.options.memoryMb,
-      signal: stop.signal,
-      tracker,
-      output: taskOutput,
-      ...job,
-    });
+    // In the cell's scope, which the awaits above may have lost: tasks on this thread print through it.
+    results = await within(() =>
+      host.executor(cell.executor).run({
+        tasks,
+        workers,
+        fresh: cell.options.fresh,
+        memoryMb: cell.options.memoryMb,
+        signal: stop.signal,
+        tracker,
+        output: taskOutput,
+        ...job,
+      }),
+    );
   } finally {
     if (timer) clearTimeout(timer);
     interrupt.removeEventListener("abort", onInterrupt);
