@@ -21,7 +21,7 @@
  * A keeper writes the scope where AsyncLocalStorage reads it: on the resource Node runs the
  * continuation in (see Place), so that what the continuation starts carries the scope too.
  */
-import { executionAsyncResource } from "async_hooks";
+import { AsyncLocalStorage, executionAsyncResource } from "async_hooks";
 import { CellScope, cellScope } from "./cell-scope";
 import { AWAIT_KEEPER_NAME, installIdentityKeeper, keepNothing } from "./await-keeper";
 
@@ -74,7 +74,9 @@ export function trackCellScopes(): ScopeTracking {
   // Enabled and removed in one synchronous run: a promise job that started with the hooks in
   // place and ended without them would leave Node's stack of async ids unbalanced (it aborts).
   cellScope.enterWith(undefined as never);
+  const nodeHooks = (binding!.getPromiseHooks as (() => unknown[]) | undefined)?.();
   setPromiseHooks(undefined, undefined, undefined, undefined);
+  if (nodeHooks) giveBackForOtherStorages(() => setPromiseHooks(...(nodeHooks as undefined[])));
   const here: Place = (place = { key, depth, depthIndex });
   Object.defineProperty(globalThis, AWAIT_KEEPER_NAME, {
     value: keep,
@@ -89,6 +91,27 @@ export function trackCellScopes(): ScopeTracking {
     if (depth[depthIndex] === 0) here.top = executionAsyncResource() as Record<symbol, unknown>;
   });
   return (tracking = "keepers");
+}
+
+/**
+ * A notebook's own AsyncLocalStorage has no keepers: the first time one is used, V8's promise
+ * hooks come back, for good (correct before fast). Node copes with hooks that appear while a
+ * promise callback runs; it is their disappearing mid-callback that it cannot take.
+ */
+function giveBackForOtherStorages(restoreHooks: () => void): void {
+  const proto = AsyncLocalStorage.prototype as unknown as Record<"run" | "enterWith", (...a: unknown[]) => unknown>;
+  let restored = false;
+  for (const method of ["run", "enterWith"] as const) {
+    const original = proto[method];
+    proto[method] = function (this: AsyncLocalStorage<unknown>, ...args: unknown[]) {
+      if (this !== cellScope && !restored) {
+        restored = true;
+        restoreHooks();
+        tracking = "promise-hooks";
+      }
+      return original.apply(this, args);
+    };
+  }
 }
 
 /**

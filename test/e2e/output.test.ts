@@ -232,4 +232,21 @@ describe("stream output", () => {
     expect(written).toEqual(expected);
     expect(streamText(exchange.iopub, "stderr")).toBe("err 99\nerr 199\nerr 299\n");
   });
+
+  // Last in the file: the kernel follows promises by V8's hooks from then on, as before this mechanism.
+  it("keeps a notebook's own AsyncLocalStorage across awaits, and cell output where it belongs", async () => {
+    expect(
+      await session.value(
+        'import { AsyncLocalStorage } from "async_hooks";\n' +
+          "const mine = new AsyncLocalStorage<string>();\n" +
+          'await mine.run("kept", async () => { await sleep(5); await Promise.resolve(); return mine.getStore(); })',
+      ),
+    ).toBe("'kept'");
+    const early = session.startExecute('void (async () => { await sleep(200); console.log("still routed"); })();\n1');
+    const next = session.startExecute('for (let i = 0; i < 50; i++) await sleep(10);\n"second done"');
+    const late = session.next((m) => m.header.msg_type === "stream" && m.content.text === "still routed\n", "the line");
+    await early.done;
+    expect(parentId(await late)).toBe(early.request.header.msg_id);
+    expect(streamText((await next.done).iopub, "stdout")).toBe("");
+  });
 });
