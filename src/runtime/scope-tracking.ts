@@ -122,16 +122,24 @@ export function enterForeground(scope: CellScope): void {
   if (place?.top) place.top[place.key] = scope;
 }
 
+/** The resource the code running now is in: what AsyncLocalStorage reads and writes the scope on. */
+function resourceNow(p: Place): Record<symbol, unknown> {
+  return p.top !== undefined && p.depth[p.depthIndex] === 0
+    ? p.top
+    : (executionAsyncResource() as Record<symbol, unknown>);
+}
+
 /** Make `scope` the one the code running now (a microtask) is in. */
 function enter(p: Place, scope: CellScope): void {
-  const resource = p.top !== undefined && p.depth[p.depthIndex] === 0 ? p.top : executionAsyncResource();
-  (resource as Record<symbol, unknown>)[p.key] = scope;
+  resourceNow(p)[p.key] = scope;
 }
 
 /** What an async function of a cell takes on entry (the global AWAIT_KEEPER_NAME). */
 function keep(): Keeper {
-  const scope = cellScope.getStore() as Tracked | undefined;
-  if (scope === undefined || place === undefined) return keepNothing;
+  if (place === undefined) return keepNothing;
+  // cellScope.getStore() without its cost per call: an async function may be called 200,000 times.
+  const scope = resourceNow(place)[place.key] as Tracked | undefined;
+  if (scope === undefined) return keepNothing;
   // One keeper per scope, made once: an async function called 200,000 times allocates none.
   return (scope[KEEPER] ??= restorer(place, scope));
 }
@@ -158,7 +166,7 @@ function followThen(): void {
     onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
-    const scope = cellScope.getStore();
+    const scope = place === undefined ? undefined : (resourceNow(place)[place.key] as CellScope | undefined);
     if (scope === undefined) return then.call(this, onFulfilled, onRejected) as Promise<R1 | R2>;
     return then.call(this, inScope(scope, onFulfilled) as never, inScope(scope, onRejected) as never) as Promise<
       R1 | R2
