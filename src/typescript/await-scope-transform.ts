@@ -14,15 +14,7 @@
  */
 import type * as TS from "typescript";
 import { AWAIT_KEEPER_LOCAL, AWAIT_KEEPER_NAME } from "../runtime/await-keeper";
-
-type FunctionWithBody =
-  | TS.FunctionDeclaration
-  | TS.FunctionExpression
-  | TS.ArrowFunction
-  | TS.MethodDeclaration
-  | TS.GetAccessorDeclaration
-  | TS.SetAccessorDeclaration
-  | TS.ConstructorDeclaration;
+import { FunctionWithBlock, isFunctionWithBlock, withBody } from "./function-body";
 
 /** What the visitor knows of the function it is in. */
 interface Frame {
@@ -89,12 +81,12 @@ export function awaitScopes(ts: typeof TS): TS.TransformerFactory<TS.SourceFile>
     const labelled = (node: TS.LabeledStatement): TS.Statement =>
       ts.isLabeledStatement(node.statement) ? labelled(node.statement) : node.statement;
 
-    const isAsyncFunction = (node: FunctionWithBody): boolean =>
+    const isAsyncFunction = (node: FunctionWithBlock): boolean =>
       (ts.canHaveModifiers(node) ? ts.getModifiers(node) : undefined)?.some(
         (m) => m.kind === ts.SyntaxKind.AsyncKeyword,
       ) ?? false;
 
-    const inFunction = <T extends FunctionWithBody>(node: T): T => {
+    const inFunction = <T extends FunctionWithBlock>(node: T): T => {
       const outer = frame;
       frame = { isAsync: isAsyncFunction(node), used: false };
       try {
@@ -103,74 +95,16 @@ export function awaitScopes(ts: typeof TS): TS.TransformerFactory<TS.SourceFile>
         const body = ts.isBlock(visited.body)
           ? f.updateBlock(visited.body, withKeeper(visited.body.statements))
           : f.createBlock(withKeeper([f.createReturnStatement(visited.body)]), true);
-        return replaceBody(visited, body);
+        return withBody(ts, f, visited, body);
       } finally {
         frame = outer;
       }
     };
 
-    const replaceBody = <T extends FunctionWithBody>(n: T, body: TS.Block): T => {
-      if (ts.isArrowFunction(n))
-        return f.updateArrowFunction(
-          n,
-          n.modifiers,
-          n.typeParameters,
-          n.parameters,
-          n.type,
-          n.equalsGreaterThanToken,
-          body,
-        ) as T;
-      if (ts.isFunctionDeclaration(n))
-        return f.updateFunctionDeclaration(
-          n,
-          n.modifiers,
-          n.asteriskToken,
-          n.name,
-          n.typeParameters,
-          n.parameters,
-          n.type,
-          body,
-        ) as T;
-      if (ts.isFunctionExpression(n))
-        return f.updateFunctionExpression(
-          n,
-          n.modifiers,
-          n.asteriskToken,
-          n.name,
-          n.typeParameters,
-          n.parameters,
-          n.type,
-          body,
-        ) as T;
-      if (ts.isMethodDeclaration(n))
-        return f.updateMethodDeclaration(
-          n,
-          n.modifiers,
-          n.asteriskToken,
-          n.name,
-          n.questionToken,
-          n.typeParameters,
-          n.parameters,
-          n.type,
-          body,
-        ) as T;
-      // Accessors and constructors cannot be async, so they never take a keeper.
-      return n;
-    };
-
     const visit = (node: TS.Node): TS.VisitResult<TS.Node> => {
-      if (
-        ts.isFunctionDeclaration(node) ||
-        ts.isFunctionExpression(node) ||
-        ts.isArrowFunction(node) ||
-        ts.isMethodDeclaration(node) ||
-        ts.isGetAccessorDeclaration(node) ||
-        ts.isSetAccessorDeclaration(node) ||
-        ts.isConstructorDeclaration(node)
-      ) {
-        return inFunction(node);
-      }
-      if (ts.isClassStaticBlockDeclaration(node)) {
+      if (isFunctionWithBlock(ts, node)) return inFunction(node);
+      // Neither can await: their awaits (none) need no keeper, and what they contain is not async.
+      if (ts.isConstructorDeclaration(node) || ts.isClassStaticBlockDeclaration(node)) {
         const outer = frame;
         frame = { isAsync: false, used: false };
         try {

@@ -7,6 +7,7 @@
  */
 import type * as TS from "typescript";
 import { LOOP_FLAG_NAME, LOOP_STOP_NAME } from "../runtime/loop-checks";
+import { isFunctionWithBlock, withBody } from "./function-body";
 
 export function loopChecks(ts: typeof TS): TS.TransformerFactory<TS.SourceFile> {
   return (context) => {
@@ -39,7 +40,7 @@ export function loopChecks(ts: typeof TS): TS.TransformerFactory<TS.SourceFile> 
     };
     const entered = (fn: TS.Node, body: TS.Block): TS.Block => f.updateBlock(body, [check(fn), ...body.statements]);
     // `x => x * 2` becomes `x => { check; return x * 2; }`.
-    const arrowBody = (fn: TS.ArrowFunction): TS.ConciseBody =>
+    const arrowBody = (fn: TS.ArrowFunction): TS.Block =>
       ts.isBlock(fn.body) ? entered(fn, fn.body) : f.createBlock([check(fn), f.createReturnStatement(fn.body)], true);
 
     const visit = (node: TS.Node): TS.Node => {
@@ -50,59 +51,8 @@ export function loopChecks(ts: typeof TS): TS.TransformerFactory<TS.SourceFile> 
       if (ts.isForInStatement(n)) return f.updateForInStatement(n, n.initializer, n.expression, checked(n));
       if (ts.isForOfStatement(n))
         return f.updateForOfStatement(n, n.awaitModifier, n.initializer, n.expression, checked(n));
-      if (ts.isFunctionDeclaration(n) && n.body) {
-        return f.updateFunctionDeclaration(
-          n,
-          n.modifiers,
-          n.asteriskToken,
-          n.name,
-          n.typeParameters,
-          n.parameters,
-          n.type,
-          entered(n, n.body),
-        );
-      }
-      if (ts.isFunctionExpression(n)) {
-        return f.updateFunctionExpression(
-          n,
-          n.modifiers,
-          n.asteriskToken,
-          n.name,
-          n.typeParameters,
-          n.parameters,
-          n.type,
-          entered(n, n.body),
-        );
-      }
-      if (ts.isArrowFunction(n)) {
-        return f.updateArrowFunction(
-          n,
-          n.modifiers,
-          n.typeParameters,
-          n.parameters,
-          n.type,
-          n.equalsGreaterThanToken,
-          arrowBody(n),
-        );
-      }
-      if (ts.isMethodDeclaration(n) && n.body) {
-        return f.updateMethodDeclaration(
-          n,
-          n.modifiers,
-          n.asteriskToken,
-          n.name,
-          n.questionToken,
-          n.typeParameters,
-          n.parameters,
-          n.type,
-          entered(n, n.body),
-        );
-      }
-      if (ts.isGetAccessorDeclaration(n) && n.body) {
-        return f.updateGetAccessorDeclaration(n, n.modifiers, n.name, n.parameters, n.type, entered(n, n.body));
-      }
-      if (ts.isSetAccessorDeclaration(n) && n.body) {
-        return f.updateSetAccessorDeclaration(n, n.modifiers, n.name, n.parameters, entered(n, n.body));
+      if (isFunctionWithBlock(ts, n) && n.body) {
+        return withBody(ts, f, n, ts.isArrowFunction(n) ? arrowBody(n) : entered(n, n.body as TS.Block));
       }
       return n;
     };
