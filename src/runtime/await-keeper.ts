@@ -12,15 +12,20 @@ export const AWAIT_KEEPER_LOCAL = "__tsck_k";
 /** What a keeper does where no scope is tracked: hands the value on. */
 export const keepNothing = <T>(value: T): T => value;
 
+/** Define the global that compiled async functions call on entry; `take` answers with their keeper. */
+export function installKeeper(take: () => <T>(value?: T) => T | undefined): void {
+  Object.defineProperty(globalThis, AWAIT_KEEPER_NAME, {
+    value: take,
+    enumerable: false,
+    writable: true,
+    configurable: true,
+  });
+}
+
 /**
  * Where nothing is tracked (a worker: one task at a time, no cell to route output to), every async
  * function gets the same keeper, which costs a call.
  */
 export function installIdentityKeeper(): void {
-  Object.defineProperty(globalThis, AWAIT_KEEPER_NAME, {
-    value: () => keepNothing,
-    enumerable: false,
-    writable: true,
-    configurable: true,
-  });
+  installKeeper(() => keepNothing);
 }

@@ -23,7 +23,7 @@
  */
 import { AsyncLocalStorage, executionAsyncResource } from "async_hooks";
 import { CellScope, cellScope } from "./cell-scope";
-import { AWAIT_KEEPER_NAME, installIdentityKeeper, keepNothing } from "./await-keeper";
+import { installIdentityKeeper, installKeeper, keepNothing } from "./await-keeper";
 
 export type ScopeTracking =
   /** Node 24: AsyncLocalStorage follows promises by itself, cheaply. */
@@ -78,12 +78,7 @@ export function trackCellScopes(): ScopeTracking {
   setPromiseHooks(undefined, undefined, undefined, undefined);
   if (nodeHooks) giveBackForOtherStorages(() => setPromiseHooks(...(nodeHooks as undefined[])));
   const here: Place = (place = { key, depth, depthIndex });
-  Object.defineProperty(globalThis, AWAIT_KEEPER_NAME, {
-    value: keep,
-    enumerable: false,
-    writable: true,
-    configurable: true,
-  });
+  installKeeper(keep);
   followThen();
   routeRejections();
   // A microtask of the top level, where no resource is entered, finds the top level's resource.
@@ -129,6 +124,11 @@ function resourceNow(p: Place): Record<symbol, unknown> {
     : (executionAsyncResource() as Record<symbol, unknown>);
 }
 
+/** The scope of the code running now: cellScope.getStore() without its cost per call. */
+function scopeNow(p: Place): Tracked | undefined {
+  return resourceNow(p)[p.key] as Tracked | undefined;
+}
+
 /** Make `scope` the one the code running now (a microtask) is in. */
 function enter(p: Place, scope: CellScope): void {
   resourceNow(p)[p.key] = scope;
@@ -137,8 +137,8 @@ function enter(p: Place, scope: CellScope): void {
 /** What an async function of a cell takes on entry (the global AWAIT_KEEPER_NAME). */
 function keep(): Keeper {
   if (place === undefined) return keepNothing;
-  // cellScope.getStore() without its cost per call: an async function may be called 200,000 times.
-  const scope = resourceNow(place)[place.key] as Tracked | undefined;
+  // Read directly: an async function may be called 200,000 times.
+  const scope = scopeNow(place);
   if (scope === undefined) return keepNothing;
   // One keeper per scope, made once: an async function called 200,000 times allocates none.
   return (scope[KEEPER] ??= restorer(place, scope));
@@ -166,7 +166,7 @@ function followThen(): void {
     onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
-    const scope = place === undefined ? undefined : (resourceNow(place)[place.key] as CellScope | undefined);
+    const scope = place === undefined ? undefined : scopeNow(place);
     if (scope === undefined) return then.call(this, onFulfilled, onRejected) as Promise<R1 | R2>;
     return then.call(this, inScope(scope, onFulfilled) as never, inScope(scope, onRejected) as never) as Promise<
       R1 | R2
